@@ -1,0 +1,79 @@
+"""Word-level views of text: tokens for similarity, and a normal form for near-copy checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+import snowballstemmer
+
+WORD_RE = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*", re.UNICODE)
+
+# Spellings of the same country or body that outlets use interchangeably.
+_ALIASES = {
+    "u.s.": "us",
+    "u.s": "us",
+    "usa": "us",
+    "u.s.a.": "us",
+    "america": "us",
+    "united states": "us",
+    "united states of america": "us",
+    "u.k.": "uk",
+    "united kingdom": "uk",
+    "britain": "uk",
+    "great britain": "uk",
+    "s. korea": "south korea",
+    "n. korea": "north korea",
+    "republic of korea": "south korea",
+    "e.u.": "eu",
+    "european union": "eu",
+    "u.n.": "un",
+    "united nations": "un",
+}
+_ALIAS_RE = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
+)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+
+
+@cache
+def stopwords(language: str = "en") -> frozenset[str]:
+    """The packaged stop-word list for ``language`` (empty if there is none)."""
+    path = resources.files("newsbrief") / "data" / "stopwords" / f"{language}.txt"
+    if not path.is_file():
+        return frozenset()
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+_SNOWBALL_NAMES = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian"}
+
+
+@cache
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(_SNOWBALL_NAMES.get(language, "english"))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, with apostrophes and hyphens kept inside words."""
+    return WORD_RE.findall(text.translate(_QUOTES).lower())
+
+
+def content_terms(text: str, language: str = "en") -> list[str]:
+    """Stemmed content words: what similarity and scoring compare."""
+    stop = stopwords(language)
+    tokens = [w for w in words(canonical_aliases(text)) if w not in stop and not w.isdigit()]
+    return _stemmer(language).stemWords(tokens)
+
+
+def canonical_aliases(text: str) -> str:
+    """Replace interchangeable spellings ("U.S.", "USA", "United States") by one form."""
+    return _ALIAS_RE.sub(lambda m: _ALIASES[m.group(1).lower()], text)
+
+
+def normal_form(text: str) -> str:
+    """Text as a near-copy check sees it: case, quotes, aliases and spacing folded."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return " ".join(words(canonical_aliases(text)))
