@@ -1,0 +1,228 @@
+"""Side-by-side ROUGE benchmark: newsbrief vs Lead, sumy's LexRank/TextRank/LSA/Luhn/KL-Sum, and a
+greedy extractive oracle, on the same clusters, the same cleaned documents and sentence split, and
+the same word-budget rule (add ranked sentences until the budget is reached; the last may cross it).
+
+    python benchmarks/rouge_bench.py ../shared/data/multinews/val.jsonl --words 230 --write docs/benchmarks.md
+
+Needs the ``bench`` extra (rouge-score, sumy). With ``--ablation`` it also runs the 5-fold
+cross-validated ablation of ``train_scorer.py`` (needs scikit-learn) and adds its table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from newsbrief.datasets import load_clusters
+from newsbrief.evaluate import METRICS, newsbrief_summary, oracle_indices, prepare, rouge
+from newsbrief.features import word_count
+from newsbrief.select import MIN_WORDS, Budget
+
+SECTION = "## Summary quality (issue 3)"
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+class WordTokenizer:
+    """sumy's tokenizer interface over our own split: sentences are given, words by a regex.
+
+    (sumy's default tokenizer needs nltk's punkt data, which cannot be downloaded here.)
+    """
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return (paragraph,)
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(_TOKEN_RE.findall(sentence))
+
+
+def take_budget(ranked: Sequence[str], word_limit: int) -> list[str]:
+    """The shared budget rule: ranked sentences in order until ``word_limit`` words are reached."""
+    out: list[str] = []
+    total = 0
+    for sentence in ranked:
+        out.append(sentence)
+        total += word_count(sentence)
+        if total >= word_limit:
+            break
+    return out
+
+
+def lead_ranking(doc_sentences: Sequence[Sequence[str]]) -> list[str]:
+    """First sentence of every document, then every second sentence, and so on."""
+    ranked: list[str] = []
+    depth = max((len(d) for d in doc_sentences), default=0)
+    for i in range(depth):
+        ranked.extend(d[i] for d in doc_sentences if i < len(d))
+    return ranked
+
+
+def sumy_ranking(method: str, doc_sentences: Sequence[Sequence[str]]) -> list[str]:
+    """All sentences ranked best first by one of sumy's summarizers, fed our sentence split."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+    from sumy.models.dom import Sentence as SumySentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.kl import KLSummarizer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
+
+    classes: dict[str, Any] = {
+        "LexRank": LexRankSummarizer,
+        "TextRank": TextRankSummarizer,
+        "LSA": LsaSummarizer,
+        "Luhn": LuhnSummarizer,
+        "KL-Sum": KLSummarizer,
+    }
+    tokenizer = WordTokenizer()
+    document = ObjectDocumentModel(
+        [Paragraph([SumySentence(s, tokenizer) for s in sents]) for sents in doc_sentences if sents]
+    )
+    summarizer = classes[method](Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    ranked: list[Any] = []
+
+    def keep_all(infos: list[Any]) -> list[Any]:  # sumy passes its sentences sorted best first
+        ranked.extend(infos)
+        return infos
+
+    summarizer(document, keep_all)
+    return [str(info.sentence) for info in ranked]
+
+
+@dataclass
+class MethodResult:
+    name: str
+    scores: list[dict[str, float]]
+    ms: list[float]
+
+    def mean(self, metric: str) -> float:
+        return statistics.fmean(s[metric] for s in self.scores)
+
+
+PEERS = ("Lead", "LexRank", "TextRank", "LSA", "Luhn", "KL-Sum")
+
+
+def run(path: str, words: int, limit: int | None, seed: int | None) -> tuple[list[MethodResult], int]:
+    clusters, warnings = load_clusters(path, limit=limit, seed=seed)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    budget = Budget(words=words)
+    names = ["newsbrief", *PEERS, "Oracle (greedy)"]
+    results = {n: MethodResult(n, [], []) for n in names}
+    for cluster in tqdm(clusters, desc="bench", unit="cluster", file=sys.stderr):
+        start = time.perf_counter()
+        summary = newsbrief_summary(cluster, budget)
+        results["newsbrief"].ms.append((time.perf_counter() - start) * 1000)
+        results["newsbrief"].scores.append(rouge(summary, cluster.references))
+
+        start = time.perf_counter()
+        docs, _groups = prepare(cluster.articles)
+        prep_ms = (time.perf_counter() - start) * 1000  # cleaning + splitting (+ grouping): an upper bound
+        doc_sentences = [
+            [s.text.strip() for s in d.sentences if word_count(s.text) >= MIN_WORDS] for d in docs
+        ]
+        rankers: dict[str, Callable[[], list[str]]] = {"Lead": lambda ds=doc_sentences: lead_ranking(ds)}
+        for method in PEERS[1:]:
+            rankers[method] = lambda m=method, ds=doc_sentences: sumy_ranking(m, ds)
+        for name, ranker in rankers.items():
+            start = time.perf_counter()
+            summary = take_budget(ranker(), words)
+            results[name].ms.append(prep_ms + (time.perf_counter() - start) * 1000)
+            results[name].scores.append(rouge(summary, cluster.references))
+        flat = [s for d in doc_sentences for s in d]
+        chosen = oracle_indices(flat, cluster.references, words)
+        results["Oracle (greedy)"].scores.append(rouge([flat[i] for i in chosen], cluster.references))
+    return [results[n] for n in names], len(clusters)
+
+
+def results_table(results: Sequence[MethodResult]) -> str:
+    lines = [
+        "| method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | ms/cluster (median) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ms = f"{statistics.median(r.ms):.1f}" if r.ms else "-"
+        lines.append(
+            f"| {r.name} | {r.mean('rouge1'):.2f} | {r.mean('rouge2'):.2f} | {r.mean('rougeLsum'):.2f} | {ms} |"
+        )
+    return "\n".join(lines)
+
+
+def margins(results: Sequence[MethodResult]) -> str:
+    ours = results[0]
+    peers = [r for r in results if r.name in PEERS]
+    best1 = max(peers, key=lambda r: r.mean("rouge1"))
+    best2 = max(peers, key=lambda r: r.mean("rouge2"))
+    fastest_graph = min(statistics.median(r.ms) for r in peers if r.name in ("LexRank", "TextRank"))
+    return (
+        f"newsbrief vs best peer: ROUGE-1 {ours.mean('rouge1') - best1.mean('rouge1'):+.2f} (vs {best1.name}), "
+        f"ROUGE-2 {ours.mean('rouge2') - best2.mean('rouge2'):+.2f} (vs {best2.name}); "
+        f"median ms {statistics.median(ours.ms):.1f} vs {fastest_graph:.1f} for the faster of LexRank/TextRank."
+    )
+
+
+def write_section(path: Path, body: str) -> None:
+    """Replace (or append) this benchmark's section of ``path``; other sections stay as they are."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    section = f"{SECTION}\n\n{body.strip()}\n"
+    if SECTION in text:
+        before, rest = text.split(SECTION, 1)
+        nxt = re.search(r"^## ", rest, flags=re.MULTILINE)
+        after = rest[nxt.start():] if nxt else ""
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", help="Multi-News/WCEP JSON lines or a DUC folder")
+    parser.add_argument("--words", type=int, default=230)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--ablation", action="store_true", help="add the cross-validated ablation table")
+    parser.add_argument("--write", type=Path, help="markdown file whose issue-3 section to (re)write")
+    args = parser.parse_args(argv)
+    results, n = run(args.data, args.words, args.limit, args.seed)
+    command = "python benchmarks/rouge_bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    table = results_table(results)
+    print(table)
+    print(margins(results))
+    ablation = ""
+    if args.ablation:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import train_scorer
+
+        ablation = train_scorer.ablation_markdown(args.data, args.words)
+        print(ablation)
+    if args.write:
+        body = "\n\n".join(
+            [
+                f"Data: `{args.data}` ({n} clusters), budget {args.words} words, ROUGE F1 "
+                "(rouge-score 0.1.2, Porter stemming; Lsum with one sentence per line).",
+                f"Command:\n\n```\n{command}\n```",
+                table,
+                margins(results),
+                *([ablation] if ablation else []),
+            ]
+        )
+        write_section(args.write, body)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

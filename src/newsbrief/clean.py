@@ -1,0 +1,166 @@
+"""Cleaning scraped article text: find the headline, drop the lines a reader would call junk.
+
+`clean_article` is a pure function of one article, so it can run anywhere (a worker, a batch).
+"""
+
+from __future__ import annotations
+
+import re
+from newsbrief.model import Article, Document, RemovedLine
+from newsbrief.sentences import split_sentences
+from newsbrief.text import normal_form, words
+
+_END_PUNCT = ('.', '!', '?', '"', "'", '”', '’', ':', ';', ')')
+_BULLET = "•·*▪►■-–—"
+
+_PROMO_RE = re.compile(
+    r"^(more news|related( stories| articles| coverage| news)?|read more|read next|see also|also read|"
+    r"trending( news| now)?|recommended( for you)?|most popular|most read|popular now|don't miss|"
+    r"editor'?s picks?|watch|listen|video|photos?|image|gallery|sponsored( content)?|advertisement|"
+    r"story highlights|top stories|next story|previous story|up next)\b\s*[:|»>\-–—]",
+    re.IGNORECASE,
+)
+_BOILERPLATE_RE = re.compile(
+    r"\b(cookies?|subscribe|subscription|sign up|sign in|log in|newsletter|share (this|on)|"
+    r"follow us|click here|all rights reserved|copyright|terms of (use|service)|privacy policy|"
+    r"enable javascript|your browser|ad blocker|advertisement|comments? (are|is) closed|"
+    r"leave a comment|print this|email this|tweet with a location|add a location)\b",
+    re.IGNORECASE,
+)
+_STANDALONE_JUNK = {
+    "advertisement", "latest news", "share", "share this", "comments", "related", "more", "menu",
+    "home", "print", "email", "tweet", "facebook", "twitter", "whatsapp", "reddit", "linkedin",
+    "close", "skip", "next", "previous", "read more", "loading", "story continues below",
+}
+_AGENCY_TAG_RE = re.compile(r"^[\s|•·\-–—]*\((?:[A-Z][\w.&' -]{1,30})\)[\s|•·\-–—]*$")
+_PUNCT_ONLY_RE = re.compile(r"^[\W_]+$")
+_BYLINE_RE = re.compile(
+    rf"^(?:[{re.escape(_BULLET)}]\s*|by\s+|written by\s+|reporting by\s+|posted by\s+)"
+    r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
+    r"(?:\s*[,|/-]\s*[\w .'-]{0,40})?$",
+    re.IGNORECASE,
+)
+_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3}\s*)?(?:\((?:AP|Reuters|AFP|Yonhap|CNN|UPI|Xinhua|dpa|"
+    r"Bloomberg|ANSA|EFE|IANS|PTI|ANI|Kyodo|TASS)\)\s*)?(?:--|—|–|-)\s+(?=\S)"
+)
+_TRAILING_TAG_RE = re.compile(r"(?<=[.!?\"”])\s+\((?:AP|Reuters|AFP|Yonhap|UPI|Xinhua|dpa|EFE|Kyodo)\)$")
+
+
+def _is_title_case(line: str) -> bool:
+    tokens = [w for w in line.split() if w[0].isalpha()]
+    if not tokens:
+        return False
+    capitalised = sum(1 for w in tokens if w[0].isupper())
+    return capitalised / len(tokens) >= 0.6
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line without closing punctuation, or a Title Case line: what a headline looks like."""
+    n = len(line.split())
+    if n < 3 or n > 25:
+        return False
+    if line.endswith("?") and _is_title_case(line):
+        return True
+    return not line.endswith(_END_PUNCT) or (_is_title_case(line) and not line.endswith("."))
+
+
+def junk_reason(line: str) -> str | None:
+    """Why a line is junk, or None if a reader would keep it."""
+    bare = line.strip()
+    low = bare.lower().rstrip(":.!")
+    n = len(bare.split())
+    if _PUNCT_ONLY_RE.match(bare):
+        return "punctuation only"
+    if _AGENCY_TAG_RE.match(bare):
+        return "agency tag"
+    if low in _STANDALONE_JUNK:
+        return "navigation or promo label"
+    if _PROMO_RE.match(bare):
+        return "link to another story"
+    if n <= 6 and _BYLINE_RE.match(bare) and not bare.endswith("."):
+        return "byline"
+    if n <= 25 and _BOILERPLATE_RE.search(bare):
+        return "site boilerplate (share, subscribe, cookies)"
+    if n <= 2 and not bare.endswith(_END_PUNCT):
+        return "fragment"
+    return None
+
+
+def _lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def _split_leading_headlines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split leading headline-looking lines off the body (a .txt file's title block)."""
+    heads: list[str] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if junk_reason(line) is None and looks_like_headline(line):
+            heads.append(line)
+            continue
+        if junk_reason(line) is not None and not heads:
+            continue
+        return heads, lines[i:] if heads else lines
+    return heads, []
+
+
+def clean_lines(
+    text: str, *, title: str | None = None, find_title: bool = True
+) -> tuple[str, str | None, list[RemovedLine]]:
+    """Clean raw article text; return (cleaned text, title, removed lines).
+
+    The cleaned text has one paragraph per line-block, separated by blank lines.
+    """
+    lines = _lines(text)
+    removed: list[RemovedLine] = []
+    if find_title:
+        heads, lines = _split_leading_headlines(lines)
+        if heads:
+            title = title or heads[0]
+            removed.extend(RemovedLine(h, "headline") for h in heads)
+    seen = {normal_form(title)} if title else set()
+    kept: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        reason = junk_reason(line)
+        key = normal_form(line)
+        if reason is None and key in seen:
+            reason = "repeated headline" if title and key == normal_form(title) else "repeated line"
+        if reason is not None:
+            removed.append(RemovedLine(line, reason))
+            continue
+        seen.add(key)
+        kept.append(_strip_tags(line, removed))
+    return "\n\n".join(k for k in kept if k), title, removed
+
+
+def _strip_tags(line: str, removed: list[RemovedLine]) -> str:
+    """Drop a leading dateline ("WASHINGTON (AP) --") and a trailing agency tag ("(Yonhap)")."""
+    for pattern, reason in ((_DATELINE_RE, "dateline"), (_TRAILING_TAG_RE, "agency tag")):
+        match = pattern.search(line)
+        if match and match.group(0).strip() and len(line) - len(match.group(0)) > 20:
+            removed.append(RemovedLine(match.group(0).strip(), reason))
+            line = (line[: match.start()] + line[match.end() :]).strip()
+    return line
+
+
+def clean_article(article: Article, doc: int = 0) -> Document:
+    """Turn one raw article into a cleaned `Document` with its sentences (pure, per article)."""
+    from newsbrief.dates import document_date
+
+    is_plain = article.path is None or not article.path.lower().endswith((".html", ".htm"))
+    text, title, removed = clean_lines(article.text, title=article.title, find_title=is_plain or not article.title)
+    sentences = tuple(s for s in split_sentences(text, doc=doc) if len(words(s.text)) > 0)
+    return Document(
+        id=article.id or article.fingerprint(),
+        article=article,
+        title=title or "",
+        text=text,
+        sentences=sentences,
+        removed=tuple(removed),
+        date=document_date(article, text),
+    )

@@ -1,0 +1,188 @@
+"""The `newsbrief` command: each subcommand is a thin wrapper over a library call."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from newsbrief import __version__
+from newsbrief.errors import InputError, NewsbriefError
+
+EXIT_USAGE = 2
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {value}")
+    return value
+
+
+def _warn(messages: Sequence[str]) -> None:
+    for message in messages:
+        print(f"warning: {message}", file=sys.stderr)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from newsbrief.pipeline import BriefOptions, brief
+    from newsbrief.render import RENDERERS
+
+    options = BriefOptions(
+        words=None if args.sentences else args.words,
+        sentences=args.sentences,
+        facts=args.facts,
+        timeline=args.timeline,
+        order=args.order,
+        cluster=args.cluster,
+    )
+    if args.story is not None:
+        from newsbrief.store import story_articles
+
+        inputs: list[object] = list(story_articles(_db(args), args.story))
+    elif not args.paths:
+        raise InputError("give one or more files or folders to brief (or --story ID)")
+    else:
+        inputs = list(args.paths)
+    result = brief(inputs, options)  # type: ignore[arg-type]
+    _warn(result.warnings)
+    _write(RENDERERS[args.format](result), args.output)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from newsbrief.pipeline import BriefOptions, brief
+    from newsbrief.timeline import timeline_markdown
+
+    result = brief(args.paths, BriefOptions(facts=False, cluster=args.cluster, order=args.order))
+    _warn(result.warnings)
+    assert result.timeline is not None
+    _write(timeline_markdown(result.timeline), None)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from newsbrief.evaluate import run_eval
+
+    return run_eval(args.data, words=args.words, limit=args.limit, seed=args.seed, as_json=args.json)
+
+
+def _db(args: argparse.Namespace) -> Path:
+    from newsbrief.store import default_db_path
+
+    return Path(args.db) if args.db else default_db_path()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from newsbrief.ingest import ingest
+
+    report = ingest(args.paths, _db(args), progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from newsbrief import store
+
+    db = _db(args)
+    if args.merge:
+        print(store.merge_stories(db, args.merge))
+        return 0
+    if args.split is not None:
+        if not args.articles:
+            raise InputError("--split needs --articles ID... (the articles that move to a new story)")
+        print(store.split_story(db, args.split, args.articles))
+        return 0
+    print(store.format_stories(store.list_stories(db)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbrief",
+        description="Turn many news articles about one story into a brief you can trust.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(func=func)
+        return command
+
+    b = add("brief", cmd_brief, "Brief a cluster of articles: cited sentences, facts, timeline, sources.")
+    b.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (.txt, .html, .jsonl, .json), or - for JSON lines on stdin")
+    budget = b.add_mutually_exclusive_group()
+    budget.add_argument("--words", type=_positive, default=150, help="word budget (default 150)")
+    budget.add_argument("--sentences", type=_positive, help="number of sentences instead of a word budget")
+    b.add_argument("--format", choices=("md", "json", "html"), default="md", help="output format (default md)")
+    b.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    b.add_argument("--no-facts", dest="facts", action="store_false", help="leave out Who, Figures and Quotes")
+    b.add_argument("--no-timeline", dest="timeline", action="store_false", help="leave out the Timeline")
+    b.add_argument("--order", choices=("oldest", "newest"), default="oldest",
+                   help="order of events when a cluster reports several (default oldest first)")
+    b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
+    b.add_argument("--story", type=int, help="brief a story of the store instead of paths")
+    b.add_argument("--db", help="the store (SQLite file) for --story")
+
+    t = add("timeline", cmd_timeline, "Print what happened when, from a cluster of articles.")
+    t.add_argument("paths", nargs="+", metavar="PATH", help="files or folders, or - for stdin")
+    t.add_argument("--cluster", help="the cluster to use in a dataset file holding several")
+    t.add_argument("--order", choices=("oldest", "newest"), default="oldest", help="order of events")
+
+    e = add("eval", cmd_eval, "ROUGE of newsbrief's briefs against reference summaries.")
+    e.add_argument("data", type=Path, help="Multi-News or WCEP JSON lines, or a DUC-style folder")
+    e.add_argument("--words", type=_positive, default=230, help="word budget (default 230)")
+    e.add_argument("--limit", type=_positive, help="evaluate this many clusters")
+    e.add_argument("--seed", type=int, default=0, help="seed for choosing clusters with --limit")
+    e.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    i = add("ingest", cmd_ingest, "Add articles to the store, drop syndicated copies, group them into stories.")
+    i.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .warc)")
+    i.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
+    i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    s = add("stories", cmd_stories, "List the stories of the store, or correct them.")
+    s.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
+    s.add_argument("--merge", type=int, nargs="+", metavar="ID", help="merge these stories into the first")
+    s.add_argument("--split", type=int, metavar="ID", help="move --articles out of this story into a new one")
+    s.add_argument("--articles", type=int, nargs="+", metavar="ARTICLE", help="article ids for --split")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except InputError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except NewsbriefError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

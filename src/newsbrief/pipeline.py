@@ -1,0 +1,165 @@
+"""The brief pipeline in one place: read -> clean -> filter -> group -> select -> facts, timeline.
+
+Each stage is a pure function of plain data; `brief` runs them in order and assembles a `Brief`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from newsbrief.claims import ClaimOptions, claim_groups
+from newsbrief.clean import clean_article
+from newsbrief.errors import InputError
+from newsbrief.model import Article, Brief, BriefSentence, Citation, ClaimGroup, Document, Dropped, Source
+from newsbrief.readers import ReadOptions, read_inputs
+from newsbrief.relevance import RelevanceOptions, filter_documents
+from newsbrief.select import Budget, select_sentences
+from newsbrief.text import words
+from newsbrief.vectors import sentence_space
+
+Input = str | Path | Article
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """Everything that shapes a brief; the CLI folds its flags into one of these."""
+
+    words: int | None = 150
+    sentences: int | None = None
+    facts: bool = True
+    timeline: bool = True
+    order: Literal["oldest", "newest"] = "oldest"
+    cluster: str | None = None
+    language: str = "en"
+    relevance: RelevanceOptions = field(default_factory=RelevanceOptions)
+    claims: ClaimOptions = field(default_factory=ClaimOptions)
+
+    def __post_init__(self) -> None:
+        if self.words is not None and self.words < 1:
+            raise InputError(f"the word budget must be a positive number, not {self.words}")
+        if self.sentences is not None and self.sentences < 1:
+            raise InputError(f"the sentence count must be a positive number, not {self.sentences}")
+        if self.order not in ("oldest", "newest"):
+            raise InputError(f"order must be 'oldest' or 'newest', not {self.order!r}")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A cluster after the per-article and per-cluster stages, before selection."""
+
+    docs: tuple[Document, ...]
+    groups: tuple[ClaimGroup, ...]
+    dropped: tuple[Dropped, ...]
+    warnings: tuple[str, ...]
+
+
+def renumber(doc: Document, index: int) -> Document:
+    """The same document at another position of the kept list (sentences point to it)."""
+    sentences = tuple(dataclasses.replace(s, doc=index) for s in doc.sentences)
+    return dataclasses.replace(doc, sentences=sentences)
+
+
+def prepare_articles(articles: Sequence[Article], options: BriefOptions) -> Prepared:
+    """Clean each article, drop what does not belong, and group same-claim sentences."""
+    if not articles:
+        raise InputError("no articles to brief")
+    docs = [clean_article(article, doc=i) for i, article in enumerate(articles)]
+    kept, dropped, warnings = filter_documents(docs, options.relevance)
+    if not kept:
+        reasons = "; ".join(f"{d.label}: {d.reason}" for d in dropped[:3])
+        raise InputError(f"nothing left to brief: every article was dropped ({reasons})")
+    kept = [renumber(d, i) for i, d in enumerate(kept)]
+    groups = claim_groups(kept, options.claims, sentence_space(kept, options.language))
+    return Prepared(tuple(kept), groups, tuple(dropped), tuple(warnings))
+
+
+def brief(inputs: Input | Sequence[Input], options: BriefOptions | None = None, **overrides: object) -> Brief:
+    """Brief a cluster: paths (files, folders, ``-`` for stdin) or `Article` objects.
+
+    Keyword arguments override fields of ``options``: ``brief("news/", words=100)``.
+    """
+    options = dataclasses.replace(options or BriefOptions(), **overrides)  # type: ignore[arg-type]
+    items: Sequence[Input] = [inputs] if isinstance(inputs, str | Path | Article) else inputs
+    read = read_inputs(items, ReadOptions(cluster=options.cluster))
+    if not read.articles:
+        detail = f" ({'; '.join(read.warnings[:3])})" if read.warnings else ""
+        raise InputError(f"no readable articles in {', '.join(map(str, items)) or 'the input'}{detail}")
+    prepared = prepare_articles(read.articles, options)
+    return assemble(prepared, options, tuple(read.warnings))
+
+
+def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str, ...] = ()) -> Brief:
+    """Select sentences, add facts and timeline, and cite every source of each sentence."""
+    docs, groups = prepared.docs, prepared.groups
+    chosen = select_sentences(docs, groups, Budget(words=options.words, sentences=options.sentences))
+    timeline = None
+    if options.timeline:
+        from newsbrief.timeline import build_timeline
+
+        timeline = build_timeline(docs, groups)
+    facts = None
+    if options.facts:
+        from newsbrief.facts import extract_facts
+
+        facts = extract_facts(docs)
+    sentences = tuple(_brief_sentence(group, docs) for group in chosen)
+    return Brief(
+        title=brief_title(docs),
+        sentences=sentences,
+        sources=tuple(_source(i, d) for i, d in enumerate(docs)),
+        dropped=prepared.dropped,
+        warnings=read_warnings + prepared.warnings,
+        words=sum(len(words(s.text)) for s in sentences),
+        facts=facts,
+        timeline=timeline,
+    )
+
+
+def _brief_sentence(group: ClaimGroup, docs: Sequence[Document]) -> BriefSentence:
+    citations = tuple(
+        Citation(
+            source=s.doc + 1,
+            doc_id=docs[s.doc].id,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            match=kind,
+        )
+        for s, kind in sorted(zip(group.members, group.kinds, strict=True), key=lambda m: m[0].doc)
+    )
+    return BriefSentence(
+        text=group.members[0].text, citations=citations, support=group.support, group=group.id
+    )
+
+
+def _source(index: int, doc: Document) -> Source:
+    article = doc.article
+    return Source(
+        number=index + 1,
+        doc_id=doc.id,
+        title=doc.title or Path(doc.label).name,
+        location=article.url or article.path or doc.id,
+        published=doc.date.earliest.isoformat() if doc.date and doc.date.exact else _date_range(doc),
+        date_inferred=bool(doc.date and doc.date.inferred),
+        outlet=article.source,
+    )
+
+
+def _date_range(doc: Document) -> str | None:
+    if doc.date is None:
+        return None
+    return f"{doc.date.earliest.isoformat()}/{doc.date.latest.isoformat()}"
+
+
+def brief_title(docs: Sequence[Document]) -> str:
+    """The headline most sources share, else the first source's, else a plain description."""
+    titles = Counter(d.title for d in docs if d.title)
+    if titles:
+        best, count = titles.most_common(1)[0]
+        return best if count > 1 else next(d.title for d in docs if d.title)
+    return f"Brief of {len(docs)} article{'s' if len(docs) != 1 else ''}"

@@ -1,0 +1,124 @@
+"""Choosing the brief's sentences: score claim groups, pick informative non-redundant ones, order them.
+
+Scoring is a linear model over cheap features (`newsbrief.features`) whose weights ship in
+``data/scorer.json`` (trained by ``benchmarks/train_scorer.py`` on oracle labels, validated
+with 5-fold cross-validation). Picking is greedy: best score first, skipping a group too close
+to one already chosen, until the word (or sentence) budget is reached; the last sentence may
+cross the word budget, nothing after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from newsbrief.features import FEATURE_NAMES, group_features
+from newsbrief.model import ClaimGroup, Document
+
+DEFAULT_WORDS = 150
+MIN_WORDS = 5  # shorter fragments (bylines, captions, "Read more.") never make a brief
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long a brief may be: ``words`` (default 150 when neither is given) and/or ``sentences``."""
+
+    words: int | None = None
+    sentences: int | None = None
+
+    @property
+    def word_limit(self) -> int | None:
+        if self.words is None and self.sentences is None:
+            return DEFAULT_WORDS
+        return self.words
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Linear feature weights plus the redundancy threshold used while picking."""
+
+    weights: tuple[float, ...]
+    names: tuple[str, ...] = FEATURE_NAMES
+    redundancy: float = 0.5  # max tf-idf cosine to an already chosen sentence
+
+    def vector(self) -> np.ndarray:
+        by_name = dict(zip(self.names, self.weights, strict=True))
+        return np.array([by_name.get(name, 0.0) for name in FEATURE_NAMES], dtype=np.float64)
+
+
+@cache
+def default_scorer() -> Scorer:
+    """The shipped weights (``newsbrief/data/scorer.json``)."""
+    path = resources.files("newsbrief") / "data" / "scorer.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Scorer(
+        weights=tuple(float(w) for w in data["weights"]),
+        names=tuple(data["names"]),
+        redundancy=float(data.get("redundancy", 0.5)),
+    )
+
+
+def score_groups(docs: Sequence[Document], groups: Sequence[ClaimGroup], scorer: Scorer) -> np.ndarray:
+    """One score per group: higher means more worth a place in the brief."""
+    if not groups:
+        return np.zeros(0)
+    feats = group_features(docs, groups)
+    return feats.matrix @ scorer.vector()
+
+
+def _doc_date(docs: Sequence[Document], doc: int) -> dt.date | None:
+    if 0 <= doc < len(docs) and docs[doc].date is not None:
+        date = docs[doc].date
+        return date.earliest if date is not None else None
+    return None
+
+
+def reading_order(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> list[ClaimGroup]:
+    """Dated sources first by date, then by source number and position in the source."""
+
+    def key(group: ClaimGroup) -> tuple[int, dt.date, int, int]:
+        rep = group.members[0]
+        date = _doc_date(docs, rep.doc)
+        return (0 if date else 1, date or dt.date.min, rep.doc, rep.index)
+
+    return sorted(groups, key=key)
+
+
+def select_sentences(
+    docs: Sequence[Document],
+    groups: Sequence[ClaimGroup],
+    budget: Budget,
+    scorer: Scorer | None = None,
+) -> list[ClaimGroup]:
+    """The claim groups that make the brief, in reading order."""
+    if not groups:
+        return []
+    scorer = scorer or default_scorer()
+    feats = group_features(docs, groups)
+    scores = feats.matrix @ scorer.vector()
+    word_limit = budget.word_limit
+    order = np.argsort(-scores, kind="stable")
+    chosen: list[int] = []
+    total = 0
+    seen_texts: set[str] = set()
+    for idx in order:
+        i = int(idx)
+        text = " ".join(groups[i].members[0].text.split())
+        if feats.lengths[i] < MIN_WORDS or text.lower() in seen_texts:
+            continue
+        if chosen and float(np.max(feats.vectors[chosen] @ feats.vectors[i])) > scorer.redundancy:
+            continue
+        chosen.append(i)
+        seen_texts.add(text.lower())
+        total += int(feats.lengths[i])
+        if word_limit is not None and total >= word_limit:
+            break
+        if budget.sentences is not None and len(chosen) >= budget.sentences:
+            break
+    return reading_order(docs, [groups[i] for i in chosen])
