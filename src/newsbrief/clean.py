@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from newsbrief.model import Article, Document, RemovedLine
 from newsbrief.sentences import split_sentences
-from newsbrief.text import normal_form, words
+from newsbrief.text import content_terms, normal_form, words
 
 _END_PUNCT = ('.', '!', '?', '"', "'", '”', '’', ':', ';', ')')
 _BULLET = "•·*▪►■-–—"
@@ -163,4 +163,5 @@ def clean_article(article: Article, doc: int = 0) -> Document:
         sentences=sentences,
         removed=tuple(removed),
         date=document_date(article, text),
+        terms=tuple(tuple(content_terms(s.text)) for s in sentences),
     )

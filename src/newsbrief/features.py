@@ -7,7 +7,6 @@ matrix products on a dense group x term matrix, so a cluster of ~100 sentences t
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +60,10 @@ _JUNK = re.compile(
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(\([A-Za-z .]+\))?\s*[-—–(]")
 _WORD = re.compile(r"\S+")
+_QUOTE = re.compile("[\"“”]")
+_QUOTED = re.compile(r"[\"“].*?[\"”]")
+_DIGIT = re.compile(r"\d")
+_ENDINGS = (".", "!", "?", '"', "”", "'", "’")
 
 
 @dataclass(frozen=True)
@@ -116,47 +119,51 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
     topic = (df_docs >= max(2.0, n_docs / 2.0)).astype(np.float64)
     doc_sizes = np.bincount(rep_docs, minlength=n_docs).astype(np.float64)
     doc_sim = doc_centroids @ centroid
-    sent_counts = [len(d.sentences) for d in docs]
 
-    feats = np.zeros((n_groups, len(FEATURE_NAMES)), dtype=np.float64)
-    lengths = np.zeros(n_groups, dtype=np.float64)
-    for row, (group, sent, text) in enumerate(zip(groups, reps, texts, strict=True)):
-        n_words = word_count(text)
-        lengths[row] = n_words
-        n_terms = len(term_lists[row])
-        idx = sent.index
-        total = sent_counts[sent.doc] if sent.doc < len(sent_counts) else idx + 1
-        stripped = text.strip()
-        tokens = stripped.split()
-        caps = sum(1 for t in tokens if t[:1].isupper()) / max(len(tokens), 1)
-        outside_quotes = re.sub(r"[\"“].*?[\"”]", " ", stripped)
-        feats[row] = (
-            1.0,
-            float(idx == 0),
-            1.0 / (1.0 + idx),
-            idx / max(total, 1),
-            float(idx < 3),
-            math.log1p(n_words),
-            float(n_words < 10),
-            float(n_words > 40),
-            float(vectors[row] @ centroid),
-            float(vectors[row] @ doc_centroids[sent.doc]) if sent.doc < len(doc_centroids) else 0.0,
-            float(tf[row] @ topic) / max(n_terms, 1),
-            float(sims[row].sum()) / max(n_groups - 1, 1),
-            float(cross[row].max()) if n_groups > 1 else 0.0,
-            group.support / n_docs,
-            float(group.support >= 2),
-            doc_sizes[sent.doc] / max(n_groups, 1) if sent.doc < n_docs else 0.0,
-            float(doc_sim[sent.doc]) if sent.doc < n_docs else 0.0,
-            float(any(q in stripped for q in "\"“”")),
-            float(stripped.endswith("?")),
-            float(any(ch.isdigit() for ch in stripped)),
-            caps,
-            float(not stripped.endswith((".", "!", "?", '"', "”", "'", "’"))),
-            float(bool(_PRONOUN_START.match(stripped))),
-            float(bool(_SAID.search(stripped))),
-            float(bool(_FIRST_PERSON.search(outside_quotes))),
-            float(bool(_JUNK.search(stripped))),
-            float(bool(_DATELINE.match(stripped))),
-        )
+    idx = np.array([s.index for s in reps], dtype=np.float64)
+    totals = np.array([len(docs[s.doc].sentences) if s.doc < len(docs) else s.index + 1 for s in reps],
+                      dtype=np.float64)
+    lengths = np.array([word_count(t) for t in texts], dtype=np.float64)
+    n_terms = np.array([len(t) for t in term_lists], dtype=np.float64)
+    support = np.array([g.support for g in groups], dtype=np.float64)
+    stripped = [t.strip() for t in texts]
+    cols: dict[str, np.ndarray] = {
+        "bias": np.ones(n_groups),
+        "first": (idx == 0).astype(np.float64),
+        "pos_inv": 1.0 / (1.0 + idx),
+        "pos_rel": idx / np.maximum(totals, 1.0),
+        "early3": (idx < 3).astype(np.float64),
+        "len_log": np.log1p(lengths),
+        "len_short": (lengths < 10).astype(np.float64),
+        "len_long": (lengths > 40).astype(np.float64),
+        "centroid": vectors @ centroid,
+        "doc_centroid": np.einsum("ij,ij->i", vectors, doc_centroids[rep_docs]),
+        "topic_terms": (tf @ topic) / np.maximum(n_terms, 1.0),
+        "degree": sims.sum(axis=1) / max(n_groups - 1, 1),
+        "cross_doc": cross.max(axis=1) if n_groups > 1 else np.zeros(n_groups),
+        "support": support / n_docs,
+        "support_multi": (support >= 2).astype(np.float64),
+        "doc_share": doc_sizes[rep_docs] / max(n_groups, 1),
+        "doc_sim": doc_sim[rep_docs],
+        "quote": _flags(_QUOTE, stripped),
+        "question": np.array([t.endswith("?") for t in stripped], dtype=np.float64),
+        "digit": _flags(_DIGIT, stripped),
+        "caps": np.array([_caps_share(t) for t in stripped]),
+        "no_end": np.array([not t.endswith(_ENDINGS) for t in stripped], dtype=np.float64),
+        "pronoun_start": np.array([bool(_PRONOUN_START.match(t)) for t in stripped], dtype=np.float64),
+        "said": _flags(_SAID, stripped),
+        "first_person": _flags(_FIRST_PERSON, [_QUOTED.sub(" ", t) for t in stripped]),
+        "junk": _flags(_JUNK, stripped),
+        "dateline": np.array([bool(_DATELINE.match(t)) for t in stripped], dtype=np.float64),
+    }
+    feats = np.column_stack([cols[name] for name in FEATURE_NAMES]) if n_groups else np.zeros((0, len(cols)))
     return GroupFeatures(matrix=feats, vectors=vectors, lengths=lengths)
+
+
+def _flags(pattern: re.Pattern[str], texts: Sequence[str]) -> np.ndarray:
+    return np.array([pattern.search(t) is not None for t in texts], dtype=np.float64)
+
+
+def _caps_share(text: str) -> float:
+    tokens = text.split()
+    return sum(1 for t in tokens if t[:1].isupper()) / max(len(tokens), 1)

@@ -83,6 +83,8 @@ class Document:
     sentences: tuple[Sentence, ...]
     removed: tuple[RemovedLine, ...] = ()
     date: DocDate | None = None
+    terms: tuple[tuple[str, ...], ...] = ()
+    """Stemmed content words of each sentence (`newsbrief.text.content_terms`), in sentence order."""
 
     @property
     def label(self) -> str:

@@ -74,7 +74,7 @@ def prepare_articles(articles: Sequence[Article], options: BriefOptions) -> Prep
         reasons = "; ".join(f"{d.label}: {d.reason}" for d in dropped[:3])
         raise InputError(f"nothing left to brief: every article was dropped ({reasons})")
     kept = [renumber(d, i) for i, d in enumerate(kept)]
-    groups = claim_groups(kept, options.claims, sentence_space(kept, options.language))
+    groups = claim_groups(kept, options.claims, sentence_space(kept))
     return Prepared(tuple(kept), groups, tuple(dropped), tuple(warnings))
 
 

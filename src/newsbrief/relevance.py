@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsbrief.model import Document, Dropped
-from newsbrief.text import content_terms, normal_form, words
-from newsbrief.vectors import tfidf
+from newsbrief.text import normal_form, words
+from newsbrief.vectors import doc_terms, tfidf
 
 # Pages that a scraper keeps but that are no article: each with the name a user is shown.
 PAGE_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -43,6 +43,8 @@ def page_notice(doc: Document) -> str | None:
     """The kind of site notice this document is, if it is one rather than an article."""
     n_words = len(words(doc.text))
     for name, pattern in PAGE_NOTICES:
+        if not pattern.search(doc.text):
+            continue
         hits = sum(1 for s in doc.sentences if pattern.search(s.text))
         if hits and (n_words <= NOTICE_MAX_WORDS or hits / max(1, len(doc.sentences)) >= 0.3):
             return name
@@ -51,7 +53,7 @@ def page_notice(doc: Document) -> str | None:
 
 def similarity_to_rest(docs: Sequence[Document]) -> np.ndarray:
     """Cosine similarity of each document to the centroid of the others."""
-    matrix, _, _ = tfidf([content_terms(d.text) for d in docs])
+    matrix, _, _ = tfidf([[t for terms in doc_terms(d) for t in terms] for d in docs])
     dense = matrix.toarray()
     total = dense.sum(axis=0)
     sims = np.zeros(len(docs))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -56,6 +56,12 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(_SNOWBALL_NAMES.get(language, "english"))
 
 
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str = "en") -> str:
+    """The Snowball stem of one word (memoised: news reuses a small vocabulary)."""
+    return str(_stemmer(language).stemWord(word))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, with apostrophes and hyphens kept inside words."""
     return WORD_RE.findall(text.translate(_QUOTES).lower())
@@ -64,8 +70,7 @@ def words(text: str) -> list[str]:
 def content_terms(text: str, language: str = "en") -> list[str]:
     """Stemmed content words: what similarity and scoring compare."""
     stop = stopwords(language)
-    tokens = [w for w in words(canonical_aliases(text)) if w not in stop and not w.isdigit()]
-    return _stemmer(language).stemWords(tokens)
+    return [stem(w, language) for w in words(canonical_aliases(text)) if w not in stop and not w.isdigit()]
 
 
 def canonical_aliases(text: str) -> str:

@@ -12,6 +12,13 @@ from newsbrief.model import Document, Sentence
 from newsbrief.text import content_terms
 
 
+def doc_terms(doc: Document) -> tuple[tuple[str, ...], ...]:
+    """The document's per-sentence terms, computed here if the cleaner did not."""
+    if len(doc.terms) == len(doc.sentences):
+        return doc.terms
+    return tuple(tuple(content_terms(s.text)) for s in doc.sentences)
+
+
 @dataclass(frozen=True)
 class SentenceSpace:
     """Row ``i`` of ``matrix`` is the L2-normalised TF-IDF vector of ``sentences[i]``."""
@@ -55,10 +62,10 @@ def tfidf(term_lists: Sequence[Sequence[str]], vocabulary: dict[str, int] | None
     return _normalise(counts @ sparse.diags(idf)), vocab, idf
 
 
-def sentence_space(docs: Sequence[Document], language: str = "en") -> SentenceSpace:
+def sentence_space(docs: Sequence[Document]) -> SentenceSpace:
     """Vectorise every sentence of the kept documents, in document order."""
     sentences = tuple(s for d in docs for s in d.sentences)
-    terms = tuple(tuple(content_terms(s.text, language)) for s in sentences)
+    terms = tuple(t for d in docs for t in doc_terms(d))
     matrix, vocabulary, idf = tfidf(terms)
     rows = {(s.doc, s.index): i for i, s in enumerate(sentences)}
     return SentenceSpace(sentences, terms, matrix, vocabulary, idf, rows)

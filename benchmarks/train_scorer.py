@@ -1,0 +1,169 @@
+"""Train newsbrief's sentence scorer on oracle labels, with 5-fold cross-validation over clusters.
+
+    python benchmarks/train_scorer.py ../shared/data/multinews/val.jsonl --words 230 --write
+
+Data: the 250 Multi-News validation clusters (``../shared/data/multinews/val.jsonl``), the only
+labelled data the project may use. Labels: membership of each claim group's printed sentence in
+the greedy ROUGE-1+2 oracle summary. Model: L2 logistic regression (scikit-learn, training only)
+on ``newsbrief.features``; the brief path only takes a dot product with the saved weights.
+
+Every reported number is cross-validated: a cluster is summarized by a model that never saw it.
+``--write`` then fits on all clusters and saves ``src/newsbrief/data/scorer.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from newsbrief.datasets import Cluster, load_clusters
+from newsbrief.evaluate import METRICS, oracle_indices, prepare, rouge
+from newsbrief.features import FEATURE_NAMES, GroupFeatures, group_features
+from newsbrief.model import ClaimGroup, Document
+from newsbrief.select import MIN_WORDS, Budget, Scorer, select_sentences
+
+WEIGHTS = Path(__file__).resolve().parents[1] / "src" / "newsbrief" / "data" / "scorer.json"
+FOLDS = 5
+SEED = 13
+
+
+@dataclass
+class Example:
+    cluster: Cluster
+    docs: list[Document]
+    groups: list[ClaimGroup]
+    feats: GroupFeatures
+    labels: np.ndarray  # 1.0 for groups in the oracle summary
+
+
+def build_examples(clusters: Sequence[Cluster], words: int) -> list[Example]:
+    examples = []
+    for cluster in tqdm(clusters, desc="prepare", unit="cluster", file=sys.stderr, leave=False):
+        docs, groups = prepare(cluster.articles)
+        if not groups:
+            continue
+        feats = group_features(docs, groups)
+        texts = [g.members[0].text if feats.lengths[i] >= MIN_WORDS else "" for i, g in enumerate(groups)]
+        labels = np.zeros(len(groups))
+        labels[oracle_indices(texts, cluster.references, words)] = 1.0
+        examples.append(Example(cluster, docs, groups, feats, labels))
+    return examples
+
+
+def fit(examples: Sequence[Example], columns: Sequence[str], c: float = 1.0) -> tuple[float, ...]:
+    """Logistic regression weights over ``columns`` (others 0), in raw feature units."""
+    from sklearn.linear_model import LogisticRegression
+
+    keep = [FEATURE_NAMES.index(n) for n in columns if n != "bias"]
+    x = np.vstack([e.feats.matrix[:, keep] for e in examples])
+    y = np.concatenate([e.labels for e in examples])
+    mu, sigma = x.mean(axis=0), x.std(axis=0)
+    sigma[sigma == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    model.fit((x - mu) / sigma, y)
+    coef = model.coef_[0] / sigma
+    weights = np.zeros(len(FEATURE_NAMES))
+    weights[keep] = coef
+    weights[FEATURE_NAMES.index("bias")] = model.intercept_[0] - float(coef @ mu)
+    return tuple(float(w) for w in weights)
+
+
+def folds(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    return [order[i::k] for i in range(k)]
+
+
+def summarize(example: Example, scorer: Scorer, words: int) -> list[str]:
+    chosen = select_sentences(example.docs, example.groups, Budget(words=words), scorer=scorer)
+    return [g.members[0].text for g in chosen]
+
+
+def cross_validate(
+    examples: Sequence[Example], columns: Sequence[str], words: int, redundancy: float = 0.5, c: float = 1.0
+) -> dict[str, float]:
+    """Mean ROUGE over all clusters, each summarized by the model trained on the other folds."""
+    scores: list[dict[str, float]] = []
+    for test in folds(len(examples)):
+        test_set = set(test.tolist())
+        train = [e for i, e in enumerate(examples) if i not in test_set]
+        scorer = Scorer(weights=fit(train, columns, c), redundancy=redundancy)
+        for i in test:
+            scores.append(rouge(summarize(examples[i], scorer, words), examples[i].cluster.references))
+    return {m: statistics.fmean(s[m] for s in scores) for m in METRICS}
+
+
+ABLATIONS: dict[str, tuple[str, ...]] = {
+    "position only (first, pos_inv, pos_rel, early3)": ("bias", "first", "pos_inv", "pos_rel", "early3"),
+    "+ length": ("bias", "first", "pos_inv", "pos_rel", "early3", "len_log", "len_short", "len_long"),
+    "+ centrality (centroid, doc_centroid, topic_terms, degree)": (
+        "bias", "first", "pos_inv", "pos_rel", "early3", "len_log", "len_short", "len_long",
+        "centroid", "doc_centroid", "topic_terms", "degree",
+    ),
+    "+ cross-source support (cross_doc, support, doc_share, doc_sim)": (
+        "bias", "first", "pos_inv", "pos_rel", "early3", "len_log", "len_short", "len_long",
+        "centroid", "doc_centroid", "topic_terms", "degree",
+        "cross_doc", "support", "support_multi", "doc_share", "doc_sim",
+    ),
+    "+ surface cues (all features)": FEATURE_NAMES,
+}
+
+
+def ablation_rows(examples: Sequence[Example], words: int) -> list[tuple[str, dict[str, float]]]:
+    return [(name, cross_validate(examples, cols, words)) for name, cols in ABLATIONS.items()]
+
+
+def ablation_markdown(path: str, words: int) -> str:
+    clusters, _ = load_clusters(path)
+    examples = build_examples(clusters, words)
+    lines = [
+        f"Ablation (5-fold cross-validation over {len(examples)} clusters; each row adds features "
+        "to the learned scorer; same greedy selection):",
+        "",
+        "| scorer features | ROUGE-1 | ROUGE-2 | ROUGE-Lsum |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, s in ablation_rows(examples, words):
+        lines.append(f"| {name} | {s['rouge1']:.2f} | {s['rouge2']:.2f} | {s['rougeLsum']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="train the sentence scorer (cross-validated)")
+    parser.add_argument("data")
+    parser.add_argument("--words", type=int, default=230)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--redundancy", type=float, default=0.5)
+    parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--write", action="store_true", help=f"fit on all clusters and save {WEIGHTS.name}")
+    args = parser.parse_args(argv)
+    clusters, _ = load_clusters(args.data, limit=args.limit)
+    examples = build_examples(clusters, args.words)
+    cv = cross_validate(examples, FEATURE_NAMES, args.words, args.redundancy)
+    print("cross-validated: " + "  ".join(f"{m} {v:.2f}" for m, v in cv.items()))
+    if args.ablation:
+        for name, s in ablation_rows(examples, args.words):
+            print(f"{name}: " + "  ".join(f"{m} {v:.2f}" for m, v in s.items()))
+    if args.write:
+        weights = fit(examples, FEATURE_NAMES)
+        data = {
+            "names": list(FEATURE_NAMES),
+            "weights": [round(w, 6) for w in weights],
+            "redundancy": args.redundancy,
+            "trained_on": f"{Path(args.data).name}: {len(examples)} clusters, oracle labels at {args.words} words",
+            "cross_validated": {m: round(v, 2) for m, v in cv.items()},
+        }
+        WEIGHTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {WEIGHTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

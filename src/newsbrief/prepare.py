@@ -1,0 +1,200 @@
+"""The pure per-article step of ingesting: clean, date, vectorise and sketch a batch of articles.
+
+`prepare_batch` does no I/O and keeps no state between calls; its input and output pickle, so it
+can run in a worker process (as `newsbrief.ingest` does) or on a distributed engine unchanged.
+Sentences are not split here: they are needed only when a story is briefed, and syntok would cost
+more than everything else together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+import snowballstemmer
+from datasketch import MinHash
+
+from newsbrief.clean import clean_lines
+from newsbrief.model import Article, DocDate
+from newsbrief.text import canonical_aliases, stopwords, words
+
+HASH_BITS = 20
+"""Terms are hashed into 2**HASH_BITS features: no global vocabulary is needed."""
+NUM_PERM = 128
+MINHASH_SEED = 7
+SHINGLE = 4
+"""Word n-grams that near-duplicate detection compares."""
+MIN_WORDS = 25
+"""A cleaned article shorter than this is a page fragment (video page, sign-up form), not news."""
+ENTITY_PREFIX = "@"
+
+_CAPITAL_RE = re.compile(r"(?<![.!?:\"“]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,5})\b", re.M)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedArticle:
+    """An article made ready for the store: cleaned text, date, hashed term vector, MinHash."""
+
+    article: Article
+    key: str
+    content_hash: str
+    title: str
+    text: str
+    words: int
+    outlet: str | None
+    date: DocDate | None
+    term_ids: np.ndarray
+    """Sorted feature ids (int64) of content words and, prefixed, entity-like capitalised words."""
+    term_weights: np.ndarray
+    """Sublinear term frequencies (float32), before IDF; the store supplies document frequencies."""
+    minhash: np.ndarray
+    """MinHash hash values (uint32) of word shingles of the normalised text."""
+    problem: str | None = None
+    """Why the article cannot be stored (too short, no text); None when it can."""
+
+    @property
+    def day(self) -> int | None:
+        """The article's day as a proleptic ordinal (the earliest day of its date range)."""
+        return self.date.earliest.toordinal() if self.date is not None else None
+
+
+def normalise_url(url: str | None) -> str | None:
+    """A URL as an identity: scheme and host lower-cased, fragment and trailing slash dropped."""
+    if not url or not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    if not parts.netloc:
+        return url.strip()
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def outlet_of(article: Article) -> str | None:
+    """The outlet that published an article: its source name, else the host of its URL."""
+    if article.source and article.source.strip():
+        return article.source.strip()
+    if article.url:
+        host = urlsplit(article.url.strip()).netloc.lower()
+        return host.removeprefix("www.") or None
+    return None
+
+
+def feature(term: str) -> int:
+    """The hashed feature id of a term (stable across processes and runs)."""
+    return zlib.crc32(term.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+
+
+def _shingle_hash(value: int) -> int:
+    return value
+
+
+def minhash_of(tokens: Sequence[str]) -> np.ndarray:
+    """MinHash values (datasketch, fixed seed) of the word shingles of ``tokens``."""
+    codes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+    if len(codes) >= SHINGLE:
+        mixed = np.zeros(len(codes) - SHINGLE + 1, dtype=np.uint64)
+        for offset in range(SHINGLE):
+            mixed = mixed * np.uint64(1_000_003) + codes[offset : len(codes) - SHINGLE + 1 + offset]
+        codes = mixed & np.uint64(0xFFFFFFFF)
+    sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash)
+    sketch.update_batch(codes.tolist())
+    return np.asarray(sketch.hashvalues, dtype=np.uint32)
+
+
+def _date_of(article: Article, text: str) -> DocDate | None:
+    """The date from metadata or the URL. Inferring one from the text (7 ms an article) is left to
+    the brief, where a range of days matters; for grouping a stream, an undated article has no day."""
+    from newsbrief.dates import document_date
+
+    if not (article.published or article.url):
+        return None
+    return document_date(article, text)
+
+
+def _clean(article: Article) -> tuple[str, str]:
+    """Cleaned text and title, as `newsbrief.clean.clean_article` finds them (without sentences)."""
+    is_plain = article.path is None or not article.path.lower().endswith((".html", ".htm"))
+    text, title, _ = clean_lines(article.text, title=article.title, find_title=is_plain or not article.title)
+    return text, title or ""
+
+
+def _vector(text: str, tokens: list[str], stems: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    stop = stopwords("en")
+    stemmer = snowballstemmer.stemmer("english")
+    counts: Counter[int] = Counter()
+    for token in tokens:
+        if token in stop or token.isdigit() or len(token) < 2:
+            continue
+        stem = stems.get(token)
+        if stem is None:
+            stem = stems[token] = stemmer.stemWord(token)
+        counts[feature(stem)] += 1
+    for name in _CAPITAL_RE.findall(text):
+        low = name.lower()
+        if low not in stop:
+            counts[feature(ENTITY_PREFIX + low)] += 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    weights = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float32, count=len(counts))
+    order = np.argsort(ids)
+    return ids[order], weights[order]
+
+
+def article_key(article: Article, content_hash: str) -> str:
+    """What makes two inputs the same article: the URL, else the caller's id, else the content."""
+    url = normalise_url(article.url)
+    if url:
+        return "url:" + url
+    if article.id:
+        return "id:" + article.id
+    return "hash:" + content_hash
+
+
+def prepare_article(article: Article, stems: dict[str, str] | None = None) -> PreparedArticle:
+    """Prepare one article (pure); ``stems`` is a memo of word -> stem shared within a batch."""
+    stems = {} if stems is None else stems
+    text, title = _clean(article)
+    folded = canonical_aliases(unicodedata.normalize("NFKC", text))
+    tokens = words(folded)
+    content_hash = hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
+    problem = None
+    if not tokens:
+        problem = "no article text left after cleaning"
+    elif len(tokens) < MIN_WORDS:
+        problem = f"too short to be a news article ({len(tokens)} words after cleaning)"
+    if problem is not None:
+        empty = np.zeros(0, dtype=np.int64)
+        return PreparedArticle(
+            article, article_key(article, content_hash), content_hash, title, text, len(tokens),
+            outlet_of(article), None, empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.uint32),
+            problem,
+        )
+    ids, weights = _vector(folded, tokens, stems)
+    return PreparedArticle(
+        article=article,
+        key=article_key(article, content_hash),
+        content_hash=content_hash,
+        title=title or (article.title or ""),
+        text=text,
+        words=len(tokens),
+        outlet=outlet_of(article),
+        date=_date_of(article, text),
+        term_ids=ids,
+        term_weights=weights,
+        minhash=minhash_of(tokens),
+    )
+
+
+def prepare_batch(articles: Sequence[Article]) -> list[PreparedArticle]:
+    """Prepare a batch of articles: a pure function, picklable in and out, one result per input."""
+    stems: dict[str, str] = {}
+    return [prepare_article(article, stems) for article in articles]

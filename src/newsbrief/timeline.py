@@ -1,0 +1,350 @@
+"""A cluster's timeline, and its split into distinct events when it reports several.
+
+``assign_events(docs, groups)`` dates every kept document (metadata, text, then the cluster),
+splits the cluster into events when documents were clearly written about different times (two
+meetings months apart), and says which event each claim group belongs to. ``build_timeline``
+adds the dated sentences in order, each with its date interval, how sure that date is, and its
+sources. ``timeline_markdown`` / ``timeline_html`` render the brief's "Timeline" section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from newsbrief.dates import refine_dates
+from newsbrief.model import ClaimGroup, DocDate, Document
+from newsbrief.temporal import Mention, Span, find_expressions, find_mentions, span_label
+from newsbrief.text import content_terms
+
+Certainty = Literal["stated", "resolved", "inferred"]
+
+NARROW_DAYS = 45  # a writing date this precise can found an event
+EVENT_GAP_DAYS = 14  # writing windows further apart than this are different events
+NEAR_DAYS = 7  # a report of an event is written within about a week of it
+_NOT_A_POINT = {"since", "until", "till", "by", "over", "within", "starting"}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One of the distinct happenings a cluster reports (a meeting, a round of talks, an incident)."""
+
+    id: int
+    label: str
+    earliest: dt.date
+    latest: dt.date
+    docs: tuple[int, ...]
+    sources: tuple[int, ...]
+    groups: tuple[int, ...]
+    headline: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated sentence (or a group of sentences making the same claim)."""
+
+    earliest: dt.date
+    latest: dt.date
+    label: str
+    certainty: Certainty
+    when: str
+    text: str
+    sources: tuple[int, ...]
+    group: int
+    event: int | None
+
+    @property
+    def exact(self) -> bool:
+        return self.earliest == self.latest
+
+
+@dataclass(frozen=True)
+class EventAssignment:
+    """Which event each document and claim group belongs to; ``None`` for a group that spans events."""
+
+    events: tuple[Event, ...]
+    doc_events: tuple[int | None, ...]
+    group_events: tuple[tuple[int, int | None], ...]
+    doc_dates: tuple[DocDate | None, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Dated entries in order, the events of the cluster, and each source's writing date."""
+
+    entries: tuple[TimelineEntry, ...]
+    events: tuple[Event, ...]
+    group_events: tuple[tuple[int, int | None], ...]
+    doc_events: tuple[int | None, ...]
+    doc_dates: tuple[DocDate | None, ...]
+
+    @property
+    def distinct_events(self) -> int:
+        return len(self.events)
+
+    def event_of(self, group: int) -> int | None:
+        """The event (index into ``events``) of claim group ``group``; None if it spans events."""
+        for g, e in self.group_events:
+            if g == group:
+                return e
+        return None
+
+
+# --- events ----------------------------------------------------------------------------------
+
+def _span(d: DocDate | None) -> Span | None:
+    return (d.earliest, d.latest) if d else None
+
+
+def _width(s: Span) -> int:
+    return (s[1] - s[0]).days + 1
+
+
+def _overlaps(a: Span, b: Span, slack: int = 0) -> bool:
+    pad = dt.timedelta(days=slack)
+    return a[0] <= b[1] + pad and b[0] <= a[1] + pad
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _key_days(docs: Sequence[Document], members: Sequence[int], dates: Sequence[DocDate | None]) -> list[dt.date]:
+    """Exact days that the founding documents of an event name ("August 22")."""
+    days: list[dt.date] = []
+    for i in members:
+        anchor = _span(dates[i])
+        for s in docs[i].sentences:
+            for m in find_mentions(s.text, anchor):
+                if m.kind in ("date", "month_day") and m.earliest == m.latest:
+                    days.append(m.earliest)
+    return days
+
+
+def _narrow_to_event(doc: Document, date: DocDate | None, window: Span, key_days: Sequence[dt.date],
+                     source_numbers: str) -> DocDate | None:
+    """A report of an event was written near it; a weekday it names is the event's day of that name."""
+    own = _span(date) or window
+    lo, hi = max(own[0], window[0] - dt.timedelta(days=NEAR_DAYS)), min(own[1], window[1] + dt.timedelta(days=NEAR_DAYS))
+    if lo > hi:
+        return date
+    notes = [f"reports the same event as {source_numbers}"]
+    for expr in find_expressions(doc.text):
+        if expr.weekday is None:
+            continue
+        same = sorted({d for d in key_days if d.weekday() == expr.weekday and lo - dt.timedelta(days=7) <= d <= hi})
+        if len(same) != 1:
+            continue
+        day = same[0]
+        cand = (day - dt.timedelta(days=7), day - dt.timedelta(days=1)) if expr.future else (
+            day, day + dt.timedelta(days=6))
+        nlo, nhi = max(lo, cand[0]), min(hi, cand[1])
+        if nlo <= nhi:
+            lo, hi = nlo, nhi
+            notes.append(f"its '{expr.text}' is {span_label(day, day)}")
+    evidence = "; ".join(([date.evidence] if date else []) + list(dict.fromkeys(notes)))
+    return DocDate(lo, hi, inferred=True, evidence=evidence)
+
+
+def _event_label(lo: dt.date, hi: dt.date) -> str:
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return lo.strftime("%b %Y") if lo != hi else span_label(lo, hi)
+    mid = lo + (hi - lo) / 2
+    if _width((lo, hi)) <= 62:
+        return f"about {mid:%b %Y}"
+    return span_label(lo, hi)
+
+
+def assign_events(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> EventAssignment:
+    """Date the documents, split the cluster into distinct events, and place each claim group."""
+    dates = list(refine_dates(docs))
+    spans = [_span(d) for d in dates]
+    seeds = sorted((i for i, s in enumerate(spans) if s and _width(s) <= NARROW_DAYS),
+                   key=lambda i: (spans[i] or (dt.date.min, dt.date.min))[0])
+    clusters: list[list[int]] = []
+    windows: list[Span] = []
+    for i in seeds:
+        s = spans[i]
+        assert s is not None
+        if clusters and s[0] <= windows[-1][1] + dt.timedelta(days=EVENT_GAP_DAYS):
+            clusters[-1].append(i)
+            windows[-1] = (min(windows[-1][0], s[0]), max(windows[-1][1], s[1]))
+        else:
+            clusters.append([i])
+            windows.append(s)
+    doc_events: list[int | None] = [None] * len(docs)
+    for e, members in enumerate(clusters):
+        for i in members:
+            doc_events[i] = e
+    if len(clusters) > 1:
+        terms = [Counter(content_terms(d.text)) for d in docs]
+        profiles = [sum((terms[i] for i in members), Counter()) for members in clusters]
+        for i in range(len(docs)):
+            if doc_events[i] is not None:
+                continue
+            s = spans[i]
+            cands = [e for e, w in enumerate(windows) if s is None or _overlaps(s, w, NEAR_DAYS)] or list(
+                range(len(clusters)))
+            doc_events[i] = max(cands, key=lambda e: (_cosine(terms[i], profiles[e]), -e))
+        for e, members in enumerate(clusters):
+            numbers = "".join(f"[{m + 1}]" for m in members)
+            key = _key_days(docs, members, dates)
+            for i in range(len(docs)):
+                if doc_events[i] == e and i not in members:
+                    dates[i] = _narrow_to_event(docs[i], dates[i], windows[e], key, numbers)
+    elif docs:
+        doc_events = [0] * len(docs)
+    group_events: list[tuple[int, int | None]] = []
+    for g in groups:
+        evs = {doc_events[s.doc] for s in g.members if 0 <= s.doc < len(docs)}
+        group_events.append((g.id, evs.pop() if len(evs) == 1 else None))
+    events = _events(docs, groups, dates, doc_events, group_events, len(clusters) if len(clusters) > 1 else 1)
+    return EventAssignment(tuple(events), tuple(doc_events), tuple(group_events), tuple(dates))
+
+
+def _events(docs: Sequence[Document], groups: Sequence[ClaimGroup], dates: Sequence[DocDate | None],
+            doc_events: Sequence[int | None], group_events: Sequence[tuple[int, int | None]],
+            count: int) -> list[Event]:
+    events: list[Event] = []
+    if not docs:
+        return events
+    for e in range(count):
+        members = tuple(i for i, ev in enumerate(doc_events) if ev == e)
+        dated = [s for i in members if (s := _span(dates[i]))]
+        narrow = [s for s in dated if _width(s) <= NARROW_DAYS] or dated
+        if narrow:
+            lo, hi = max(s[0] for s in narrow), min(s[1] for s in narrow)
+            if lo > hi:
+                lo, hi = min(s[0] for s in narrow), max(s[1] for s in narrow)
+        else:
+            lo, hi = dt.date.min, dt.date.max
+        label = _event_label(lo, hi) if dated else "undated"
+        headline = next((docs[i].title for i in members if docs[i].title), "")
+        events.append(Event(
+            id=e, label=label, earliest=lo, latest=hi, docs=members, sources=tuple(i + 1 for i in members),
+            groups=tuple(g for g, ev in group_events if ev == e), headline=headline,
+        ))
+    return events
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+def _best(mentions: Sequence[Mention]) -> Mention | None:
+    points = [m for m in mentions if m.role not in _NOT_A_POINT and m.kind != "trailing"]
+    if not points:
+        return None
+    return min(points, key=lambda m: (m.width, -m.latest.toordinal(), m.start))
+
+
+def build_timeline(docs: Sequence[Document], groups: Sequence[ClaimGroup], limit: int | None = None) -> Timeline:
+    """Dated claim groups in chronological order, with the cluster's events and source dates.
+
+    ``groups`` are claim groups over ``docs`` (the kept documents); ``limit`` keeps the entries with
+    most support and most precise dates.
+    """
+    assignment = assign_events(docs, groups)
+    dates = assignment.doc_dates
+    event_of = dict(assignment.group_events)
+    entries: list[tuple[int, TimelineEntry]] = []
+    for g in groups:
+        for member in g.members:
+            if not 0 <= member.doc < len(docs):
+                continue
+            date = dates[member.doc]
+            best = _best(find_mentions(member.text, _span(date)))
+            if best is None:
+                continue
+            if not best.relative:
+                certainty: Certainty = "stated"
+            else:
+                certainty = "inferred" if date is None or date.inferred else "resolved"
+            entries.append((g.support, TimelineEntry(
+                earliest=best.earliest, latest=best.latest, label=span_label(best.earliest, best.latest),
+                certainty=certainty, when=best.text, text=g.members[0].text,
+                sources=tuple(d + 1 for d in g.docs), group=g.id, event=event_of.get(g.id),
+            )))
+            break
+    if limit is not None and len(entries) > limit:
+        entries = sorted(entries, key=lambda se: (-se[0], (se[1].latest - se[1].earliest).days))[:limit]
+    ordered = sorted((e for _, e in entries), key=lambda e: (e.earliest, e.latest, e.group))
+    return Timeline(
+        entries=tuple(ordered), events=assignment.events, group_events=assignment.group_events,
+        doc_events=assignment.doc_events, doc_dates=dates,
+    )
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def _cites(sources: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in sources)
+
+
+def _entry_label(e: TimelineEntry) -> str:
+    return e.label + (" (inferred)" if e.certainty == "inferred" else "")
+
+
+def events_sentence(tl: Timeline) -> str | None:
+    """"This cluster reports N distinct events: …" when it does, else None."""
+    if len(tl.events) < 2:
+        return None
+    return f"This cluster reports {len(tl.events)} distinct events."
+
+
+def timeline_markdown(tl: Timeline) -> str:
+    """The brief's "## Timeline" section in Markdown."""
+    lines = ["## Timeline", ""]
+    intro = events_sentence(tl)
+    if intro:
+        lines.append(intro)
+        lines.append("")
+        for ev in tl.events:
+            head = f" {ev.headline}" if ev.headline else ""
+            lines.append(f"{ev.id + 1}. **{ev.label}**{head} {_cites(ev.sources)}")
+        lines.append("")
+    if not tl.entries:
+        lines.append("No dated statements found.")
+    for e in tl.entries:
+        lines.append(f"- **{_entry_label(e)}** — {e.text} {_cites(e.sources)}")
+    dated = [(i + 1, d) for i, d in enumerate(tl.doc_dates) if d]
+    if dated:
+        lines.append("")
+        parts = [f"[{n}] {span_label(d.earliest, d.latest)}{' (inferred)' if d.inferred else ''}" for n, d in dated]
+        lines.append("Written: " + "; ".join(parts) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def timeline_html(tl: Timeline) -> str:
+    """The brief's Timeline section as an HTML fragment; all text escaped."""
+    esc = html.escape
+    out = ['<section class="timeline">', "<h2>Timeline</h2>"]
+    intro = events_sentence(tl)
+    if intro:
+        out.append(f"<p>{esc(intro)}</p>")
+        out.append('<ol class="events">')
+        for ev in tl.events:
+            out.append(f"<li><strong>{esc(ev.label)}</strong> {esc(ev.headline)} {esc(_cites(ev.sources))}</li>")
+        out.append("</ol>")
+    if not tl.entries:
+        out.append("<p>No dated statements found.</p>")
+    else:
+        out.append('<ul class="entries">')
+        for e in tl.entries:
+            out.append(
+                f'<li><time datetime="{e.earliest.isoformat()}">{esc(_entry_label(e))}</time> '
+                f"{esc(e.text)} {esc(_cites(e.sources))}</li>"
+            )
+        out.append("</ul>")
+    dated = [(i + 1, d) for i, d in enumerate(tl.doc_dates) if d]
+    if dated:
+        parts = [f"[{n}] {span_label(d.earliest, d.latest)}{' (inferred)' if d.inferred else ''}" for n, d in dated]
+        out.append(f'<p class="written">Written: {esc("; ".join(parts))}.</p>')
+    out.append("</section>")
+    return "\n".join(out) + "\n"
