@@ -16,7 +16,10 @@ ARTICLE = (EXAMPLE / "02_alder_times.txt").read_text(encoding="utf-8")
 def run(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsbrief", *map(str, args)],
-        input=stdin, capture_output=True, text=True, timeout=300,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -68,7 +71,9 @@ def test_zero_byte_file_alone(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
-    (tmp_path / "latin1.txt").write_bytes(ARTICLE.replace("Harbour", "Harbour caf\u00e9").encode("latin-1", "replace"))
+    (tmp_path / "latin1.txt").write_bytes(
+        ARTICLE.replace("Harbour", "Harbour caf\u00e9").encode("latin-1", "replace")
+    )
     result = run("brief", tmp_path)
     assert_brief_with_warning(result, "latin1.txt", "not valid UTF-8")
     assert "café" in result.stdout or "Meridian" in result.stdout
@@ -90,8 +95,11 @@ def test_one_article(tmp_path: Path) -> None:
 
 
 def test_broken_json_line_is_named(tmp_path: Path) -> None:
-    lines = [json.dumps({"text": ARTICLE, "url": "https://a.example/1"}), '{"text": "broken', 
-             json.dumps({"text": (EXAMPLE / "04_business_daily.txt").read_text(), "source": "Daily"})]
+    lines = [
+        json.dumps({"text": ARTICLE, "url": "https://a.example/1"}),
+        '{"text": "broken',
+        json.dumps({"text": (EXAMPLE / "04_business_daily.txt").read_text(), "source": "Daily"}),
+    ]
     (tmp_path / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert_brief_with_warning(run("brief", tmp_path / "news.jsonl"), "news.jsonl line 2", "not valid JSON")
 

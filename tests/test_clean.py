@@ -29,7 +29,10 @@ def test_sentences_split_around_abbreviations_numbers_and_quotes() -> None:
 
 def test_paragraphs_always_end_a_sentence() -> None:
     sentences = split_sentences("Latest figures from the ministry\n\nThe ministry said exports rose.")
-    assert [s.text for s in sentences] == ["Latest figures from the ministry", "The ministry said exports rose."]
+    assert [s.text for s in sentences] == [
+        "Latest figures from the ministry",
+        "The ministry said exports rose.",
+    ]
 
 
 def test_offsets_point_into_the_text() -> None:
@@ -40,10 +43,18 @@ def test_offsets_point_into_the_text() -> None:
 
 def test_junk_lines_a_reader_would_drop() -> None:
     for line in [
-        "Latest News", "More news: Tal Afar Facts: Iraqi Forces Launch Assault", "• Adam Floyd",
-        "(Yonhap) |", "|", "Bloomberg", "Share this article", "By Jane Doe",
-        "We use cookies to improve your experience. Accept all cookies", "RELATED: Best Places To Live",
-        "Sign up for our daily newsletter", "Advertisement",
+        "Latest News",
+        "More news: Tal Afar Facts: Iraqi Forces Launch Assault",
+        "• Adam Floyd",
+        "(Yonhap) |",
+        "|",
+        "Bloomberg",
+        "Share this article",
+        "By Jane Doe",
+        "We use cookies to improve your experience. Accept all cookies",
+        "RELATED: Best Places To Live",
+        "Sign up for our daily newsletter",
+        "Advertisement",
     ]:
         assert junk_reason(line) is not None, line
 
@@ -60,7 +71,9 @@ def test_article_sentences_are_not_junk() -> None:
 
 
 def test_headline_block_becomes_the_title() -> None:
-    text = "Ship Hits Bridge\n\nShip Hits Bridge\n\nCity Closes Crossing\n\nA ship hit the bridge on Monday.\n"
+    text = (
+        "Ship Hits Bridge\n\nShip Hits Bridge\n\nCity Closes Crossing\n\nA ship hit the bridge on Monday.\n"
+    )
     cleaned, title, removed = clean_lines(text)
     assert title == "Ship Hits Bridge"
     assert cleaned == "A ship hit the bridge on Monday."

@@ -51,18 +51,17 @@ def test_repeated_headlines_become_the_title_once(prepared) -> None:
     doc = by_name["001_5c791854ea678dfd.txt"]
     assert doc.title == "US, S. Korea Begin Kicking Tires On Trade Deal Retooling"
     assert "Kicking Tires" not in doc.text
-    assert "US and South Korea Trade Negotiators Meet In Seoul Next Week" not in by_name[
-        "000_7686e05a8bba0fc8.txt"
-    ].text
+    assert (
+        "US and South Korea Trade Negotiators Meet In Seoul Next Week"
+        not in by_name["000_7686e05a8bba0fc8.txt"].text
+    )
 
 
 def test_same_sentence_in_several_sources_is_one_group(prepared, korus_expected) -> None:
     names = [Path(d.label).name for d in prepared.docs]
     for entry in korus_expected["same_sentence_in_several_sources"]:
         target = normal_form(entry["text"])
-        groups = [
-            g for g in prepared.groups if any(normal_form(m.text) == target for m in g.members)
-        ]
+        groups = [g for g in prepared.groups if any(normal_form(m.text) == target for m in g.members)]
         assert len(groups) == 1, entry["text"]
         assert {names[m.doc] for m in groups[0].members} >= set(entry["files"])
 

@@ -89,7 +89,11 @@ def claim_groups(
         rep = rows[0]
         group_kinds: list[MatchKind] = ["self"]
         for row in rows[1:]:
-            kind = kinds.get((rep, row)) or match_kind(sentences[rep], sentences[row], 1.0, options) or "paraphrase"
+            kind = (
+                kinds.get((rep, row))
+                or match_kind(sentences[rep], sentences[row], 1.0, options)
+                or "paraphrase"
+            )
             group_kinds.append(kind)
         groups.append(ClaimGroup(gid, tuple(sentences[r] for r in rows), tuple(group_kinds)))
     return tuple(groups)

@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import re
+
 from newsbrief.model import Article, Document, RemovedLine
 from newsbrief.sentences import split_sentences
 from newsbrief.text import content_terms, normal_form, words
 
-_END_PUNCT = ('.', '!', '?', '"', "'", '”', '’', ':', ';', ')')
+_END_PUNCT = (".", "!", "?", '"', "'", "”", "’", ":", ";", ")")
 _BULLET = "•·*▪►■-–—"
 
 _PROMO_RE = re.compile(
@@ -28,9 +29,30 @@ _BOILERPLATE_RE = re.compile(
     re.IGNORECASE,
 )
 _STANDALONE_JUNK = {
-    "advertisement", "latest news", "share", "share this", "comments", "related", "more", "menu",
-    "home", "print", "email", "tweet", "facebook", "twitter", "whatsapp", "reddit", "linkedin",
-    "close", "skip", "next", "previous", "read more", "loading", "story continues below",
+    "advertisement",
+    "latest news",
+    "share",
+    "share this",
+    "comments",
+    "related",
+    "more",
+    "menu",
+    "home",
+    "print",
+    "email",
+    "tweet",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "reddit",
+    "linkedin",
+    "close",
+    "skip",
+    "next",
+    "previous",
+    "read more",
+    "loading",
+    "story continues below",
 }
 _AGENCY_TAG_RE = re.compile(r"^[\s|•·\-–—]*\((?:[A-Z][\w.&' -]{1,30})\)[\s|•·\-–—]*$")
 _PUNCT_ONLY_RE = re.compile(r"^[\W_]+$")
@@ -153,7 +175,9 @@ def clean_article(article: Article, doc: int = 0) -> Document:
     from newsbrief.dates import document_date
 
     is_plain = article.path is None or not article.path.lower().endswith((".html", ".htm"))
-    text, title, removed = clean_lines(article.text, title=article.title, find_title=is_plain or not article.title)
+    text, title, removed = clean_lines(
+        article.text, title=article.title, find_title=is_plain or not article.title
+    )
     sentences = tuple(s for s in split_sentences(text, doc=doc) if len(words(s.text)) > 0)
     return Document(
         id=article.id or article.fingerprint(),

@@ -123,17 +123,27 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     b = add("brief", cmd_brief, "Brief a cluster of articles: cited sentences, facts, timeline, sources.")
-    b.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders (.txt, .html, .jsonl, .json), or - for JSON lines on stdin")
+    b.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (.txt, .html, .jsonl, .json), or - for JSON lines on stdin",
+    )
     budget = b.add_mutually_exclusive_group()
     budget.add_argument("--words", type=_positive, default=150, help="word budget (default 150)")
     budget.add_argument("--sentences", type=_positive, help="number of sentences instead of a word budget")
-    b.add_argument("--format", choices=("md", "json", "html"), default="md", help="output format (default md)")
+    b.add_argument(
+        "--format", choices=("md", "json", "html"), default="md", help="output format (default md)"
+    )
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     b.add_argument("--no-facts", dest="facts", action="store_false", help="leave out Who, Figures and Quotes")
     b.add_argument("--no-timeline", dest="timeline", action="store_false", help="leave out the Timeline")
-    b.add_argument("--order", choices=("oldest", "newest"), default="oldest",
-                   help="order of events when a cluster reports several (default oldest first)")
+    b.add_argument(
+        "--order",
+        choices=("oldest", "newest"),
+        default="oldest",
+        help="order of events when a cluster reports several (default oldest first)",
+    )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
     b.add_argument("--story", type=int, help="brief a story of the store instead of paths")
     b.add_argument("--db", help="the store (SQLite file) for --story")
@@ -150,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=0, help="seed for choosing clusters with --limit")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    i = add("ingest", cmd_ingest, "Add articles to the store, drop syndicated copies, group them into stories.")
+    i = add(
+        "ingest", cmd_ingest, "Add articles to the store, drop syndicated copies, group them into stories."
+    )
     i.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .warc)")
     i.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

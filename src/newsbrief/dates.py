@@ -127,6 +127,10 @@ def html_published(html: str, url: str | None = None) -> str | None:
 
 def document_date(article: Article, text: str) -> DocDate | None:
     """When ``article`` was written: metadata first, then its URL, else inferred from ``text``."""
+    return _document_date(article, text, None)
+
+
+def _document_date(article: Article, text: str, clues: _Clues | None) -> DocDate | None:
     if article.published:
         span = parse_published(article.published)
         if span:
@@ -135,21 +139,22 @@ def document_date(article: Article, text: str) -> DocDate | None:
         span = url_date(article.url)
         if span:
             return DocDate(span[0], span[1], inferred=False, evidence=f"date in URL {article.url}")
-    return infer_text_date(text)
+    return _infer_clues(clues if clues is not None else _clues(text))
 
 
 # --- inference from the text -----------------------------------------------------------------
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    lo = max(0, start - 400)
+    for m in _SENTENCE_END.finditer(text, lo, start):
         lo = m.end()
-    hi_m = _SENTENCE_END.search(text, end)
-    return lo, hi_m.start() + 1 if hi_m else len(text)
+    hi_m = _SENTENCE_END.search(text, end, end + 400)
+    return lo, hi_m.start() + 1 if hi_m else min(len(text), end + 400)
 
 
-def _clues(text: str) -> _Clues:
-    exprs = find_expressions(text)
+def _clues(text: str, exprs: Sequence[DateExpr] | None = None) -> _Clues:
+    if exprs is None:
+        exprs = find_expressions(text)
     latest: tuple[int, str, bool] | None = None
     stat: int | None = None
     past_dates: list[dt.date] = []
@@ -289,7 +294,10 @@ def _own_years(clues: _Clues) -> tuple[range, list[str]]:
 
 def infer_text_date(text: str) -> DocDate | None:
     """A writing-date range inferred from the text alone (years, figures, weekdays, ages), or None."""
-    clues = _clues(text)
+    return _infer_clues(_clues(text))
+
+
+def _infer_clues(clues: _Clues) -> DocDate | None:
     years, head = _own_years(clues)
     own_starts = [s for s, _ in clues.starts]
     starts = [_combined(own_starts)] if own_starts and _combined(own_starts) else []
@@ -306,12 +314,18 @@ def _combined(spans: Sequence[Span]) -> Span | None:
     return out
 
 
-def refine_dates(docs: Sequence[Document]) -> tuple[DocDate | None, ...]:
+def refine_dates(
+    docs: Sequence[Document], exprs: Sequence[Sequence[DateExpr]] | None = None
+) -> tuple[DocDate | None, ...]:
     """Writing dates for a cluster: each document's own date, narrowed or supplied with what the
     other documents establish (the years they were written in, when the thing they call "N years
-    old" began). Metadata dates are kept as they are."""
-    own = [d.date if d.date is not None else document_date(d.article, d.text) for d in docs]
-    clues = [_clues(d.text) for d in docs]
+    old" began). Metadata dates are kept as they are. ``exprs``: each document's
+    `find_expressions(doc.text)`, when the caller has them already."""
+    if exprs is None:
+        exprs = [find_expressions(d.text) for d in docs]
+    clues = [_clues(d.text, e) for d, e in zip(docs, exprs, strict=True)]
+    own = [d.date if d.date is not None else _document_date(d.article, d.text, c)
+           for d, c in zip(docs, clues, strict=True)]
     start = _combined([s for c in clues for s, _ in c.starts])
     cluster_years = sorted({y for dd in own if dd for y in range(dd.earliest.year - 1, dd.latest.year + 2)})
     out: list[DocDate | None] = []

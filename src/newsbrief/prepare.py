@@ -96,9 +96,33 @@ def _shingle_hash(value: int) -> int:
     return value
 
 
-def minhash_of(tokens: Sequence[str]) -> np.ndarray:
-    """MinHash values (datasketch, fixed seed) of the word shingles of ``tokens``."""
-    codes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+@dataclass
+class _Memo:
+    """Per-batch memo of word -> (crc32, feature id of its stem or -1 for a stop word)."""
+
+    words: dict[str, tuple[int, int]]
+
+    def codes(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        memo = self.words
+        out = []
+        stop = stopwords("en")
+        stemmer = None
+        for token in tokens:
+            code = memo.get(token)
+            if code is None:
+                if token in stop or token.isdigit() or len(token) < 2:
+                    feature_id = -1
+                else:
+                    stemmer = stemmer or snowballstemmer.stemmer("english")
+                    feature_id = feature(stemmer.stemWord(token))
+                code = memo[token] = (zlib.crc32(token.encode("utf-8")), feature_id)
+            out.append(code)
+        return out
+
+
+def minhash_of(codes: np.ndarray) -> np.ndarray:
+    """MinHash values (datasketch, fixed seed) of the word shingles of a text, from its word codes."""
+    codes = codes.astype(np.uint64)
     if len(codes) >= SHINGLE:
         mixed = np.zeros(len(codes) - SHINGLE + 1, dtype=np.uint64)
         for offset in range(SHINGLE):
@@ -126,17 +150,9 @@ def _clean(article: Article) -> tuple[str, str]:
     return text, title or ""
 
 
-def _vector(text: str, tokens: list[str], stems: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def _vector(text: str, features: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    counts: Counter[int] = Counter(f for f in features if f >= 0)
     stop = stopwords("en")
-    stemmer = snowballstemmer.stemmer("english")
-    counts: Counter[int] = Counter()
-    for token in tokens:
-        if token in stop or token.isdigit() or len(token) < 2:
-            continue
-        stem = stems.get(token)
-        if stem is None:
-            stem = stems[token] = stemmer.stemWord(token)
-        counts[feature(stem)] += 1
     for name in _CAPITAL_RE.findall(text):
         low = name.lower()
         if low not in stop:
@@ -159,9 +175,8 @@ def article_key(article: Article, content_hash: str) -> str:
     return "hash:" + content_hash
 
 
-def prepare_article(article: Article, stems: dict[str, str] | None = None) -> PreparedArticle:
-    """Prepare one article (pure); ``stems`` is a memo of word -> stem shared within a batch."""
-    stems = {} if stems is None else stems
+def prepare_article(article: Article, memo: dict[str, tuple[int, int]] | None = None) -> PreparedArticle:
+    """Prepare one article (pure); ``memo`` (word -> codes) may be shared within a batch."""
     text, title = _clean(article)
     folded = canonical_aliases(unicodedata.normalize("NFKC", text))
     tokens = words(folded)
@@ -178,7 +193,8 @@ def prepare_article(article: Article, stems: dict[str, str] | None = None) -> Pr
             outlet_of(article), None, empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.uint32),
             problem,
         )
-    ids, weights = _vector(folded, tokens, stems)
+    codes = _Memo({} if memo is None else memo).codes(tokens)
+    ids, weights = _vector(folded, [c[1] for c in codes])
     return PreparedArticle(
         article=article,
         key=article_key(article, content_hash),
@@ -190,11 +206,11 @@ def prepare_article(article: Article, stems: dict[str, str] | None = None) -> Pr
         date=_date_of(article, text),
         term_ids=ids,
         term_weights=weights,
-        minhash=minhash_of(tokens),
+        minhash=minhash_of(np.array([c[0] for c in codes], dtype=np.uint64)),
     )
 
 
 def prepare_batch(articles: Sequence[Article]) -> list[PreparedArticle]:
     """Prepare a batch of articles: a pure function, picklable in and out, one result per input."""
-    stems: dict[str, str] = {}
-    return [prepare_article(article, stems) for article in articles]
+    memo: dict[str, tuple[int, int]] = {}
+    return [prepare_article(article, memo) for article in articles]

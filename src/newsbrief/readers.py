@@ -102,10 +102,11 @@ def html_article(html: str, *, path: str | None = None, url: str | None = None) 
     """Main text and metadata of a web page, by trafilatura; None when the page has no article."""
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, as_dict=True
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
-    if not extracted or not (extracted.get("text") or "").strip():
+    extracted: dict[str, Any] = document.as_dict() if document is not None else {}  # type: ignore[union-attr]
+    if not (extracted.get("text") or "").strip():
         return None
     return Article(
         text=extracted["text"],
@@ -252,9 +253,7 @@ def _walk(path: Path) -> Iterator[Path]:
             yield child
 
 
-def read_inputs(
-    inputs: Sequence[str | Path | Article], options: ReadOptions | None = None
-) -> ReadResult:
+def read_inputs(inputs: Sequence[str | Path | Article], options: ReadOptions | None = None) -> ReadResult:
     """Read paths (files, folders recursively, ``-`` for JSON lines on stdin) and `Article`s.
 
     Raises `InputError` for a path that does not exist; unreadable or unsupported files are

@@ -9,25 +9,58 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsbrief.model import Document, Dropped
-from newsbrief.text import normal_form, words
+from newsbrief.text import words
 from newsbrief.vectors import doc_terms, tfidf
 
 # Pages that a scraper keeps but that are no article: each with the name a user is shown.
 PAGE_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("web-archive crawl notice", re.compile(
-        r"\b(Internet Archive|Wayback Machine|Alexa Internet|Archive-It|seed ?list|crawl(?:s|ed|er)? "
-        r"(?:of|was|were|data|configuration))\b", re.I)),
-    ("Twitter location notice", re.compile(
-        r"\b(tweet with a location|location information to your tweets|add a location to your tweets)\b", re.I)),
-    ("newsletter sign-up page", re.compile(
-        r"\b(join our mailing list|sign up for (?:our|the) [\w ]{0,30}newsletter|subscribe to (?:our|the) "
-        r"[\w ]{0,30}newsletter|confirmation email|already have an account|join us on facebook)\b", re.I)),
-    ("cookie notice", re.compile(r"\b(we use cookies|use of cookies|accept (?:all )?cookies|cookie (?:policy|settings))\b", re.I)),
-    ("video page without article text", re.compile(
-        r"\b(rating is available when the video has been rented|interactive transcript could not be loaded|"
-        r"this feature is not available right now)\b", re.I)),
-    ("error page", re.compile(r"\b(page (?:not found|cannot be found|could not be found)|404 error|access denied)\b", re.I)),
-    ("browser notice", re.compile(r"\b(enable javascript|javascript is (?:disabled|required)|update your browser)\b", re.I)),
+    (
+        "web-archive crawl notice",
+        re.compile(
+            r"\b(Internet Archive|Wayback Machine|Alexa Internet|Archive-It|seed ?list|crawl(?:s|ed|er)? "
+            r"(?:of|was|were|data|configuration))\b",
+            re.I,
+        ),
+    ),
+    (
+        "Twitter location notice",
+        re.compile(
+            r"\b(tweet with a location|location information to your tweets|add a location to your tweets)\b",
+            re.I,
+        ),
+    ),
+    (
+        "newsletter sign-up page",
+        re.compile(
+            r"\b(join our mailing list|sign up for (?:our|the) [\w ]{0,30}newsletter|subscribe to (?:our|the) "
+            r"[\w ]{0,30}newsletter|confirmation email|already have an account|join us on facebook)\b",
+            re.I,
+        ),
+    ),
+    (
+        "cookie notice",
+        re.compile(
+            r"\b(we use cookies|use of cookies|accept (?:all )?cookies|cookie (?:policy|settings))\b", re.I
+        ),
+    ),
+    (
+        "video page without article text",
+        re.compile(
+            r"\b(rating is available when the video has been rented|interactive transcript could not be loaded|"
+            r"this feature is not available right now)\b",
+            re.I,
+        ),
+    ),
+    (
+        "error page",
+        re.compile(
+            r"\b(page (?:not found|cannot be found|could not be found)|404 error|access denied)\b", re.I
+        ),
+    ),
+    (
+        "browser notice",
+        re.compile(r"\b(enable javascript|javascript is (?:disabled|required)|update your browser)\b", re.I),
+    ),
 )
 NOTICE_MAX_WORDS = 250
 """A page this short that carries a notice is the notice; a longer one is an article with a footer."""
@@ -73,7 +106,7 @@ def filter_documents(
     seen: dict[str, Document] = {}
     for doc in docs:
         reason = None
-        key = normal_form(doc.text)
+        key = " ".join(doc.text.lower().split())
         if not doc.sentences:
             reason = "no article text after cleaning"
         elif key in seen:
@@ -92,8 +125,13 @@ def filter_documents(
         sims = similarity_to_rest(kept)
         off = [i for i in np.argsort(sims) if sims[i] < options.min_similarity][: len(kept) - 2]
         for i in sorted(off):
-            dropped.append(Dropped(kept[i].label, f"off-topic: shares little with the other articles "
-                                   f"(similarity {sims[i]:.2f})", kept[i].id))
+            dropped.append(
+                Dropped(
+                    kept[i].label,
+                    f"off-topic: shares little with the other articles (similarity {sims[i]:.2f})",
+                    kept[i].id,
+                )
+            )
         kept = [d for i, d in enumerate(kept) if i not in set(off)]
     elif len(kept) == 2:
         sims = similarity_to_rest(kept)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 Day = dt.date
@@ -86,9 +87,20 @@ _REPORTING = re.compile(
     r"declared|tweeted|insisted|warned|disclosed)\s+(?:on\s+)?$"
 )
 _BOUNDARY = re.compile(r"[.!?;\n]\s")
-_QUICK = re.compile(
-    rf"\d|{_MONTH_FULL}|{_MONTH_ABBR}|day\b|days\b|tonight|(?i:week|month|year)", re.IGNORECASE
+# Words that every expression contains; the full patterns only run in windows around them, and only
+# the patterns that can contain the word found (a plain alternation is fast; \\b and (?i) are not).
+_TRIGGERS = (
+    ("M", re.compile(rf"{_MONTH_FULL}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), False),
+    ("W", re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"), False),
+    ("D", re.compile(r"(?:1[89]|20)\d\d"), False),
+    ("R", re.compile(r"yesterday|today|tomorrow|tonight|day|week|month|year|quarter"), True),
 )
+_PATTERN_CLASSES = {
+    "iso": "D", "mdy": "MD", "dmy": "MD", "month_relyear": "M", "month_year": "MD", "md": "M", "dm": "M",
+    "rel_month": "M", "quarter": "R", "decade": "D", "year": "D", "bare_month": "M", "weekday": "W",
+    "day_word": "R", "rel_unit": "R", "ago": "R", "year_earlier": "R",
+}
+_WINDOW = 28
 
 
 @dataclass(frozen=True)
@@ -144,8 +156,9 @@ def _number(word: str) -> int:
 
 def _is_future(text: str, start: int) -> bool:
     """Whether the clause before ``start`` speaks of the future ("will meet on Tuesday")."""
-    clause_start = 0
-    for m in _BOUNDARY.finditer(text, 0, start):
+    lo = max(0, start - 300)
+    clause_start = lo
+    for m in _BOUNDARY.finditer(text, lo, start):
         clause_start = m.end()
     before = text[clause_start:start]
     if _REPORTING.search(before):
@@ -230,22 +243,46 @@ def _parse(kind: str, m: re.Match[str], text: str) -> DateExpr | None:
     return None
 
 
+def _windows(text: str) -> list[tuple[int, int, str]]:
+    """Stretches of ``text`` around trigger words (merged where they touch), with the trigger classes."""
+    lowered = text.lower()
+    hits = sorted((m.start(), m.end(), cls) for cls, pattern, lower in _TRIGGERS
+                  for m in pattern.finditer(lowered if lower else text))
+    out: list[tuple[int, int, str]] = []
+    for start, end, cls in hits:
+        lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+        if out and lo <= out[-1][1]:
+            plo, phi, pcls = out[-1]
+            out[-1] = (plo, max(hi, phi), pcls if cls in pcls else pcls + cls)
+        else:
+            out.append((lo, hi, cls))
+    return out
+
+
 def find_expressions(text: str) -> tuple[DateExpr, ...]:
     """All date expressions in ``text``, left to right, none overlapping."""
-    if not _QUICK.search(text):
-        return ()
     found: list[DateExpr] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < e.end and e.start < m.end() for e in found):
+    for lo, hi, classes in _windows(text):
+        local: list[DateExpr] = []
+        for kind, pattern in _PATTERNS:
+            if not any(c in classes for c in _PATTERN_CLASSES[kind]):
                 continue
-            expr = _parse(kind, m, text)
-            if expr is None:
-                continue
-            role_m = _ROLE_WORD.search(text[max(0, expr.start - 20):expr.start])
-            role = role_m.group(1).lower() if role_m else ""
-            found.append(replace(expr, role=role, future=_is_future(text, expr.start)))
+            for m in pattern.finditer(text, lo, hi):
+                if any(m.start() < e.end and e.start < m.end() for e in local):
+                    continue
+                expr = _parse(kind, m, text)
+                if expr is None:
+                    continue
+                role_m = _ROLE_WORD.search(text, max(0, expr.start - 20), expr.start)
+                role = role_m.group(1).lower() if role_m else ""
+                local.append(replace(expr, role=role, future=_is_future(text, expr.start)))
+        found.extend(local)
     return tuple(sorted(found, key=lambda e: e.start))
+
+
+def sentence_mentions(exprs: Sequence[DateExpr], start: int, end: int, anchor: Span | None) -> tuple[Mention, ...]:
+    """Resolve the expressions (found in a whole document) that lie in ``[start, end)``, one sentence."""
+    return _mentions([e for e in exprs if start <= e.start and e.end <= end], anchor, offset=start)
 
 
 # --- calendar helpers -------------------------------------------------------------------------
@@ -427,20 +464,26 @@ def _month_day(expr: DateExpr, anchor: Span) -> Span | None:
 
 
 def find_mentions(text: str, anchor: Span | None) -> tuple[Mention, ...]:
-    """Date expressions of ``text`` resolved against the writing interval ``anchor``.
+    """Date expressions of ``text`` (one sentence) resolved against the writing interval ``anchor``.
 
     Expressions that cannot be resolved (relative ones without an anchor) are left out.
     """
+    return _mentions(find_expressions(text), anchor)
+
+
+def _mentions(exprs: Sequence[DateExpr], anchor: Span | None, offset: int = 0) -> tuple[Mention, ...]:
     out: list[Mention] = []
     previous: Span | None = None
-    for expr in find_expressions(text):
+    previous_relative = True
+    for expr in exprs:
         span = resolve(expr, anchor, previous)
         if span is None:
             continue
+        relative = previous_relative if expr.kind == "chained" else expr.relative
         if expr.kind not in ("weekday", "day_word", "chained"):
-            previous = span
-        out.append(Mention(expr.text, expr.start, expr.end, expr.kind, span[0], span[1],
-                           relative=expr.relative or expr.kind == "chained", role=expr.role))
+            previous, previous_relative = span, expr.relative
+        out.append(Mention(expr.text, expr.start - offset, expr.end - offset, expr.kind, span[0], span[1],
+                           relative, expr.role))
     return tuple(out)
 
 

@@ -19,7 +19,7 @@ from typing import Literal
 
 from newsbrief.dates import refine_dates
 from newsbrief.model import ClaimGroup, DocDate, Document
-from newsbrief.temporal import Mention, Span, find_expressions, find_mentions, span_label
+from newsbrief.temporal import DateExpr, Mention, Span, find_expressions, sentence_mentions, span_label
 from newsbrief.text import content_terms
 
 Certainty = Literal["stated", "resolved", "inferred"]
@@ -117,19 +117,20 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def _key_days(docs: Sequence[Document], members: Sequence[int], dates: Sequence[DocDate | None]) -> list[dt.date]:
+def _key_days(docs: Sequence[Document], members: Sequence[int], dates: Sequence[DocDate | None],
+              exprs: Sequence[Sequence[DateExpr]]) -> list[dt.date]:
     """Exact days that the founding documents of an event name ("August 22")."""
     days: list[dt.date] = []
     for i in members:
         anchor = _span(dates[i])
         for s in docs[i].sentences:
-            for m in find_mentions(s.text, anchor):
+            for m in sentence_mentions(exprs[i], s.start, s.end, anchor):
                 if m.kind in ("date", "month_day") and m.earliest == m.latest:
                     days.append(m.earliest)
     return days
 
 
-def _narrow_to_event(doc: Document, date: DocDate | None, window: Span, key_days: Sequence[dt.date],
+def _narrow_to_event(exprs: Sequence[DateExpr], date: DocDate | None, window: Span, key_days: Sequence[dt.date],
                      source_numbers: str) -> DocDate | None:
     """A report of an event was written near it; a weekday it names is the event's day of that name."""
     own = _span(date) or window
@@ -137,7 +138,7 @@ def _narrow_to_event(doc: Document, date: DocDate | None, window: Span, key_days
     if lo > hi:
         return date
     notes = [f"reports the same event as {source_numbers}"]
-    for expr in find_expressions(doc.text):
+    for expr in exprs:
         if expr.weekday is None:
             continue
         same = sorted({d for d in key_days if d.weekday() == expr.weekday and lo - dt.timedelta(days=7) <= d <= hi})
@@ -165,7 +166,12 @@ def _event_label(lo: dt.date, hi: dt.date) -> str:
 
 def assign_events(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> EventAssignment:
     """Date the documents, split the cluster into distinct events, and place each claim group."""
-    dates = list(refine_dates(docs))
+    return _assign(docs, groups, [find_expressions(d.text) for d in docs])
+
+
+def _assign(docs: Sequence[Document], groups: Sequence[ClaimGroup],
+            exprs: Sequence[Sequence[DateExpr]]) -> EventAssignment:
+    dates = list(refine_dates(docs, exprs))
     spans = [_span(d) for d in dates]
     seeds = sorted((i for i, s in enumerate(spans) if s and _width(s) <= NARROW_DAYS),
                    key=lambda i: (spans[i] or (dt.date.min, dt.date.min))[0])
@@ -185,7 +191,8 @@ def assign_events(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Eve
         for i in members:
             doc_events[i] = e
     if len(clusters) > 1:
-        terms = [Counter(content_terms(d.text)) for d in docs]
+        terms = [Counter(t for ts in d.terms for t in ts) if d.terms else Counter(content_terms(d.text))
+                 for d in docs]
         profiles = [sum((terms[i] for i in members), Counter()) for members in clusters]
         for i in range(len(docs)):
             if doc_events[i] is not None:
@@ -196,37 +203,36 @@ def assign_events(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Eve
             doc_events[i] = max(cands, key=lambda e: (_cosine(terms[i], profiles[e]), -e))
         for e, members in enumerate(clusters):
             numbers = "".join(f"[{m + 1}]" for m in members)
-            key = _key_days(docs, members, dates)
+            key = _key_days(docs, members, dates, exprs)
             for i in range(len(docs)):
                 if doc_events[i] == e and i not in members:
-                    dates[i] = _narrow_to_event(docs[i], dates[i], windows[e], key, numbers)
+                    dates[i] = _narrow_to_event(exprs[i], dates[i], windows[e], key, numbers)
     elif docs:
         doc_events = [0] * len(docs)
     group_events: list[tuple[int, int | None]] = []
     for g in groups:
         evs = {doc_events[s.doc] for s in g.members if 0 <= s.doc < len(docs)}
         group_events.append((g.id, evs.pop() if len(evs) == 1 else None))
-    events = _events(docs, groups, dates, doc_events, group_events, len(clusters) if len(clusters) > 1 else 1)
+    cores = windows if len(clusters) > 1 else []
+    events = _events(docs, dates, doc_events, group_events, cores)
     return EventAssignment(tuple(events), tuple(doc_events), tuple(group_events), tuple(dates))
 
 
-def _events(docs: Sequence[Document], groups: Sequence[ClaimGroup], dates: Sequence[DocDate | None],
-            doc_events: Sequence[int | None], group_events: Sequence[tuple[int, int | None]],
-            count: int) -> list[Event]:
+def _events(docs: Sequence[Document], dates: Sequence[DocDate | None], doc_events: Sequence[int | None],
+            group_events: Sequence[tuple[int, int | None]], cores: Sequence[Span]) -> list[Event]:
+    """The events, dated by the documents that founded them (or, for a single event, all of them)."""
     events: list[Event] = []
-    if not docs:
-        return events
-    for e in range(count):
+    for e in range(max(len(cores), 1 if docs else 0)):
         members = tuple(i for i, ev in enumerate(doc_events) if ev == e)
-        dated = [s for i in members if (s := _span(dates[i]))]
-        narrow = [s for s in dated if _width(s) <= NARROW_DAYS] or dated
-        if narrow:
-            lo, hi = max(s[0] for s in narrow), min(s[1] for s in narrow)
-            if lo > hi:
-                lo, hi = min(s[0] for s in narrow), max(s[1] for s in narrow)
+        if cores:
+            lo, hi = cores[e]
         else:
-            lo, hi = dt.date.min, dt.date.max
-        label = _event_label(lo, hi) if dated else "undated"
+            dated = [s for i in members if (s := _span(dates[i]))]
+            lo = max((s[0] for s in dated), default=dt.date.min)
+            hi = min((s[1] for s in dated), default=dt.date.max)
+            if lo > hi:
+                lo, hi = min(s[0] for s in dated), max(s[1] for s in dated)
+        label = _event_label(lo, hi) if lo != dt.date.min else "undated"
         headline = next((docs[i].title for i in members if docs[i].title), "")
         events.append(Event(
             id=e, label=label, earliest=lo, latest=hi, docs=members, sources=tuple(i + 1 for i in members),
@@ -250,7 +256,8 @@ def build_timeline(docs: Sequence[Document], groups: Sequence[ClaimGroup], limit
     ``groups`` are claim groups over ``docs`` (the kept documents); ``limit`` keeps the entries with
     most support and most precise dates.
     """
-    assignment = assign_events(docs, groups)
+    exprs = [find_expressions(d.text) for d in docs]
+    assignment = _assign(docs, groups, exprs)
     dates = assignment.doc_dates
     event_of = dict(assignment.group_events)
     entries: list[tuple[int, TimelineEntry]] = []
@@ -259,7 +266,7 @@ def build_timeline(docs: Sequence[Document], groups: Sequence[ClaimGroup], limit
             if not 0 <= member.doc < len(docs):
                 continue
             date = dates[member.doc]
-            best = _best(find_mentions(member.text, _span(date)))
+            best = _best(sentence_mentions(exprs[member.doc], member.start, member.end, _span(date)))
             if best is None:
                 continue
             if not best.relative:

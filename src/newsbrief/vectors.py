@@ -40,9 +40,9 @@ def _normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def tfidf(term_lists: Sequence[Sequence[str]], vocabulary: dict[str, int] | None = None) -> tuple[
-    sparse.csr_matrix, dict[str, int], np.ndarray
-]:
+def tfidf(
+    term_lists: Sequence[Sequence[str]], vocabulary: dict[str, int] | None = None
+) -> tuple[sparse.csr_matrix, dict[str, int], np.ndarray]:
     """A sublinear TF-IDF matrix (rows L2-normalised), its vocabulary and IDF weights."""
     vocab: dict[str, int] = {} if vocabulary is None else vocabulary
     rows: list[int] = []

@@ -104,12 +104,12 @@ def _role_before(text: str, start: int) -> str | None:
     return " ".join(kept)
 
 
-_ROLE_AFTER_RE = re.compile(r"^['’]?s?,\s+((?:a |an |the )?[^,.;\"“”()]{3,90}?)(?=,|\.|;|$| said| told)")
+_ROLE_AFTER_RE = re.compile(r"^['’]?s?,\s+((?:a |an |the )?[^,.;\"“”()]{3,140}?)(?=,|\.|;|$| said| told)")
 
 
 def _role_after(text: str, end: int) -> str | None:
     """ "[Troy Stangarone], senior director of ...": an appositive role after a name."""
-    m = _ROLE_AFTER_RE.match(text[end : end + 120])
+    m = _ROLE_AFTER_RE.match(text[end : end + 170])
     if not m:
         return None
     role = m.group(1).strip()
@@ -133,16 +133,20 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
     """People, organisations and places merged across sources, with roles and sources."""
     cleaned: list[tuple[Mention, str, int]] = []
     votes: dict[str, Counter[str]] = defaultdict(Counter)
+    lower_words = {w for doc in docs for w in re.findall(r"\b[a-z]+\b", doc.text)}
     for m in mentions:
         name, lost = _clean(m)
         if len(name) < 2 or not name[:1].isupper() or name.lower() in _JUNK:
             continue
+        if m.label != "PERSON" and " " not in name and not name.isupper() and name.lower() in lower_words:
+            continue  # "Trade", "Energy": a common word capitalised, not a name
         cleaned.append((m, name, lost))
         votes[name][m.label] += 1
 
     def label_of(name: str) -> str:
         counts = votes[name]
-        return max(("PERSON", "PLACE", "ORG"), key=lambda lab: (counts[lab], lab == "PERSON"))
+        best = max(("PERSON", "PLACE", "ORG"), key=lambda lab: (counts[lab], lab == "PERSON"))
+        return best if counts[best] else ""
 
     # People: full names first, then single-token mentions attached to the full name they abbreviate.
     full_names = [n for n in votes if label_of(n) == "PERSON" and len(n.split()) > 1]
@@ -179,7 +183,7 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
             continue
         single = len(name.split()) == 1
         candidates = token_index.get(name.lower(), set()) if single else set()
-        if candidates and label_of(name) in ("PERSON", "ORG") | ({"PLACE"} if votes[name]["PERSON"] else set()):
+        if candidates and (votes[name]["PERSON"] > 0 or label_of(name) != "PLACE"):
             if last_in_doc.get(m.doc) in candidates:
                 cid = last_in_doc[m.doc]
             else:
@@ -187,10 +191,11 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
             assigned.append((m, name, lost, cid))
             continue
         kind = label_of(name)
+        if not kind:
+            continue
         if kind == "PERSON":
-            titled = lost > 0 and votes[name]["PERSON"] > 0
-            if single and not titled and votes[name]["PERSON"] < 2:
-                continue
+            if single and lost == 0:
+                continue  # a lone untitled surname that abbreviates no full name
             cid_new = len(clusters)
             clusters.append([name])
             cluster_of[name] = cid_new
@@ -199,10 +204,11 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
             continue
         assigned.append((m, name, lost, kind))
 
-    people = _people(docs, clusters, assigned)
+    by_cid = _people(docs, assigned)
+    people = list(by_cid.values())
     orgs, places = _others(assigned, {p.name for p in people} | {v for p in people for v in p.variants})
     resolved: list[Resolved] = []
-    names = {i: p for i, p in _people_by_cluster(clusters, assigned, people).items()}
+    names = {cid: p.name for cid, p in by_cid.items()}
     for m, name, lost, target in assigned:
         if isinstance(target, int) and target in names:
             resolved.append(Resolved(m.doc, m.start, m.end, names[target], "person"))
@@ -220,12 +226,12 @@ def _display_name(variants: Counter[str]) -> str:
     return max(full, key=lambda v: (variants[v], "-" in v, len(v.split()), -len(v), v))
 
 
-def _people(docs: Sequence[Document], clusters: list[list[str]], assigned: list) -> list[Entity]:
+def _people(docs: Sequence[Document], assigned: list) -> dict[int, Entity]:
     by_cluster: dict[int, list[tuple[Mention, str, int]]] = defaultdict(list)
     for m, name, lost, target in assigned:
         if isinstance(target, int):
             by_cluster[target].append((m, name, lost))
-    people: list[Entity] = []
+    people: dict[int, Entity] = {}
     for cid in sorted(by_cluster, key=lambda c: min((x[0].doc, x[0].start) for x in by_cluster[c])):
         items = by_cluster[cid]
         variants: Counter[str] = Counter(name for _, name, _ in items)
@@ -241,7 +247,7 @@ def _people(docs: Sequence[Document], clusters: list[list[str]], assigned: list)
                 if title.lower().rstrip(".") not in HONORIFICS and title.lower() != "the":
                     roles.append(title)
         surface = Counter(m.text for m, _, _ in items)
-        people.append(
+        people[cid] = (
             Entity(
                 name=name,
                 kind="person",
@@ -252,17 +258,6 @@ def _people(docs: Sequence[Document], clusters: list[list[str]], assigned: list)
             )
         )
     return people
-
-
-def _people_by_cluster(clusters: list[list[str]], assigned: list, people: list[Entity]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for _, name, _, target in assigned:
-        if isinstance(target, int) and target not in out:
-            for p in people:
-                if name in p.variants:
-                    out[target] = p.name
-                    break
-    return out
 
 
 def _other_key(name: str) -> str:

@@ -27,7 +27,7 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str  # "PERSON" | "ORG" | "PLACE"
+    label: str  # "PERSON" | "ORG" | "PLACE", or "" when only a full name elsewhere can tell
 
 
 # Titles and honorifics that can stand right before a name ("Trade Minister Kim", "Mr Kim").
@@ -69,7 +69,7 @@ _SPAN_RE = re.compile(rf"(?<![\w.]){_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP}){{0,6}}"
 _EAST_ASIAN_RE = re.compile(r"^[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+$")
 _AFTER_SPEECH_RE = re.compile(rf"^\s*,?\s*(?:{SPEECH_VERBS})\b")
 _BEFORE_SPEECH_RE = re.compile(rf"\b(?:said|says|told|added|according to)\s+$")
-_APPOSITIVE_AFTER_RE = re.compile(r"^,\s+(?:who|whose)\b|^,\s+(?:(?:a|an|the)\s+)?(?:[\w.’'-]+\s+){0,4}?(\w+)")
+_APPOSITIVE_AFTER_RE = re.compile(r"^,\s+(?:who|whose)\b|^,\s+(?:(?:a|an|the)\s+)?([a-z]\w*)")
 _APPOSITIVE_BEFORE_RE = re.compile(r"\b(\w+),\s+$")
 _PLACE_PREP_RE = re.compile(r"\b(?:in|from|at|near|across|to|visit(?:ed)?|into)\s+$")
 _STOP_CAPS = frozenset(
@@ -106,13 +106,18 @@ def person_cue(text: str, start: int, end: int, appositive: bool = True) -> bool
     if not appositive:
         return False
     m = _APPOSITIVE_AFTER_RE.match(after)
-    if m and (m.group(1) is None or m.group(1).lower() in ROLE_NOUNS):
-        return True
+    if m:
+        if m.group(1) is None:
+            return True
+        phrase = re.split(r"[,.;]", after[1:], maxsplit=1)[0]
+        if any(w in ROLE_NOUNS for w in re.findall(r"\w+", phrase.lower())[:6]):
+            return True
     b = _APPOSITIVE_BEFORE_RE.search(before)
     return bool(b and b.group(1).lower() in ROLE_NOUNS)
 
 
 _PLACE_SHAPE_RE = re.compile(r"^(?:North|South|East|West|Northern|Southern|Eastern|Western)\s+[A-Z]")
+_COUNTRY_ALIASES = frozenset({"us", "uk"})
 _ADJECTIVE_RE = re.compile(r"(?:an|ese|ish|ian|ean|i)$")
 
 
@@ -123,12 +128,15 @@ def _rule_label(text: str, start: int, end: int, words: list[str]) -> str | None
     span = text[start:end]
     if any(w in ORG_WORDS for w in lows):
         return "ORG"
-    if canonical_aliases(span).lower() != span.lower() or _PLACE_SHAPE_RE.match(span):
+    if _ADJECTIVE_RE.search(lows[-1]) and re.match(r"\s+[a-z]", text[end : end + 3]):
+        return None  # "American automakers", "South Korean officials": an adjective, not a name
+    alias = canonical_aliases(span).lower()
+    if alias != span.lower() or alias in _COUNTRY_ALIASES or _PLACE_SHAPE_RE.match(span):
         return "PLACE"
-    if len(words) == 1 and _ADJECTIVE_RE.search(lows[0]) and re.match(r"\s+[a-z]", text[end : end + 3]):
-        return None  # "American automakers", "Japanese models": an adjective, not a name
-    if (len(words) > 1 or lows[0] not in ROLE_NOUNS) and person_cue(text, start, end, len(words) > 1):
+    if len(words) > 1 and person_cue(text, start, end):
         return "PERSON"
+    if len(words) == 1 and lows[0] not in ROLE_NOUNS and person_cue(text, start, end, appositive=False):
+        return ""  # a lone surname after "said": a person only if it abbreviates a full name
     if len(words) == 1 and re.fullmatch(r"[A-Z]{2,6}", words[0]):
         return "ORG"
     if _PLACE_PREP_RE.search(text[max(0, start - 12) : start]):
@@ -182,8 +190,7 @@ def rule_mentions(docs: Sequence[Document]) -> list[Mention]:
                     if not title:
                         label = _rule_label(text, start, end, words)
                     span = text[start:end]
-                    if label is not None:
-                        out.append(Mention(d, start, end, span, label))
+                    out.append(Mention(d, start, end, span, label or ""))
     return out
 
 
@@ -217,10 +224,14 @@ def spacy_mentions(docs: Sequence[Document]) -> list[Mention]:
             if label is None:
                 continue
             start, end = ent.start_char, ent.end_char
-            if label == "PERSON":
+            words = ent.text.split()
+            if label == "ORG" and not any(w.lower() in ORG_WORDS for w in words):
+                if person_cue(text, start, end, appositive=len(words) > 1):
+                    label = "PERSON"  # "Troy Stangarone, senior director ...", "Trump said"
+            if label == "PERSON" and len(words) == 2 and len(words[1]) <= 4:
                 # spaCy stops before the last part of "Moon Jae-in" / "Moon Jae In".
                 ext = re.match(r"-[a-z]+\b| [A-Z][a-z]{1,3}\b(?= [a-z])", text[end : end + 8])
-                if ext and len(ent.text.split()) == 2 and len(ent.text.split()[1]) <= 4:
+                if ext:
                     end += ext.end()
             out.append(Mention(d, start, end, text[start:end], label))
     return out

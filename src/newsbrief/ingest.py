@@ -1,0 +1,295 @@
+"""Ingest: read -> prepare in batches (worker processes) -> dedup -> cluster -> commit per batch.
+
+Each batch is one transaction, so an interrupted ingest keeps every batch it reported and a rerun
+skips those articles as unchanged and completes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from newsbrief.dedup import DuplicateIndex
+from newsbrief.errors import InputError
+from newsbrief.model import Article
+from newsbrief.prepare import PreparedArticle, prepare_batch
+from newsbrief.readers import READERS, ReadOptions, read_records
+from newsbrief.store import Store, pack_vector
+from newsbrief.stories import ClusterParams, Story, StoryIndex
+from newsbrief.warc import is_warc, iter_warc
+
+BATCH_SIZE = 250
+MAX_EXAMPLES = 10
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, and why articles or files were rejected."""
+
+    added: int = 0
+    new_stories: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def reject(self, label: str, reason: str) -> None:
+        self.rejected += 1
+        self.reasons[re.sub(r"\s*\([^)]*\)$", "", reason)] += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(f"{label}: {reason}")
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.updated + self.duplicates + self.unchanged + self.rejected
+
+    def summary(self) -> str:
+        lines = [
+            f"added {self.added} articles ({self.new_stories} new stories)",
+            f"updated {self.updated} articles changed at the same URL",
+            f"linked {self.duplicates} syndicated copies to their originals (stored, counted as one source)",
+            f"skipped {self.unchanged} articles already in the store",
+            f"rejected {self.rejected}" + (":" if self.rejected else ""),
+        ]
+        lines += [f"  {n} x {reason}" for reason, n in self.reasons.most_common()]
+        lines += [f"  e.g. {example}" for example in self.examples]
+        other = [w for w in self.warnings if not w.startswith("skipped")]
+        lines += [f"warning: {w}" for w in other[:MAX_EXAMPLES]]
+        if len(other) > MAX_EXAMPLES:
+            lines.append(f"warning: ... and {len(other) - MAX_EXAMPLES} more")
+        rate = self.seen / self.seconds if self.seconds > 0 else 0.0
+        lines.append(f"{self.seen} inputs in {self.seconds:.1f} s ({rate:.0f} per second)")
+        return "\n".join(lines)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    for child in sorted(path.rglob("*")):
+        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+            yield child
+
+
+def input_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files under ``paths`` (folders recursively); InputError for a path that does not exist."""
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if not path.exists():
+            raise InputError(f"no such file or folder: {path}")
+        files.extend(_walk(path) if path.is_dir() else [path])
+    return files
+
+
+def _json_records(path: Path, warnings: list[str]) -> Iterator[tuple[str, object]]:
+    """(label, record) for each object of a .json file or each line of a JSON-lines file, streamed."""
+    if path.suffix.lower() == ".json":
+        try:
+            document = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except json.JSONDecodeError:
+            document = None
+        if document is not None:
+            for i, record in enumerate(document if isinstance(document, list) else [document], start=1):
+                yield f"{path} item {i}", record
+            return
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield f"{path} line {number}", json.loads(line)
+            except json.JSONDecodeError as err:
+                warnings.append(f"skipped {path} line {number}: not valid JSON ({err.msg})")
+
+
+def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
+    """Every article of every file, streamed; what cannot be read becomes a warning naming it.
+
+    Unlike `newsbrief.readers.read_inputs`, a dataset file holding many clusters gives all of them.
+    """
+    options = ReadOptions()
+    for file in files:
+        try:
+            if is_warc(file):
+                yield from iter_warc(file, warnings)
+            elif file.suffix.lower() in (".jsonl", ".json"):
+                for label, record in _json_records(file, warnings):
+                    result = read_records([(label, record)], label, options)
+                    warnings.extend(result.warnings)
+                    yield from result.articles
+            elif file.suffix.lower() in READERS:
+                result = READERS[file.suffix.lower()](file, options)
+                warnings.extend(result.warnings)
+                yield from result.articles
+            else:
+                warnings.append(f"skipped {file}: not a supported file type ({file.suffix or 'no extension'})")
+        except (InputError, OSError, ValueError) as err:
+            warnings.append(f"skipped {file}: {err}")
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def prepared_batches(
+    batches: Iterable[list[Article]], pool: ProcessPoolExecutor | None, ahead: int = 3
+) -> Iterator[list[PreparedArticle]]:
+    """`prepare_batch` over batches, in order; with a pool, a few batches run ahead in workers."""
+    if pool is None:
+        for batch in batches:
+            yield prepare_batch(batch)
+        return
+    pending: deque[Future[list[PreparedArticle]]] = deque()
+    for batch in batches:
+        pending.append(pool.submit(prepare_batch, batch))
+        if len(pending) > ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+# --- the loop --------------------------------------------------------------------------------------
+
+
+class _Ingester:
+    """The per-run state rebuilt from the store: term statistics, the story index, the duplicate index."""
+
+    def __init__(self, store: Store, report: IngestReport, params: ClusterParams) -> None:
+        self.store = store
+        self.report = report
+        self.stats = store.load_term_stats()
+        self.index = StoryIndex(store.load_stories(), params)
+        self.dups = DuplicateIndex(store)
+
+    def batch(self, prepared: Sequence[PreparedArticle]) -> None:
+        dirty: set[int] = set()
+        recompute: set[int] = set()
+        changed: list[np.ndarray] = []
+        with self.store.transaction():
+            for p in prepared:
+                self.one(p, dirty, recompute, changed)
+            for story_id in sorted(recompute):
+                self.store.recompute_story(story_id)
+                self.index.remove(story_id)
+                for story in self.store.load_stories(story_id):
+                    self.index.add(story)
+            self.store.save_stories(self.index.stories[s] for s in sorted(dirty - recompute) if s in self.index.stories)
+            for story_id in dirty - recompute - set(self.index.stories):
+                self.store.refresh_story(story_id)
+            if changed:
+                self.store.save_term_stats(self.stats, np.concatenate(changed))
+
+    def one(self, p: PreparedArticle, dirty: set[int], recompute: set[int], changed: list[np.ndarray]) -> None:
+        report, store = self.report, self.store
+        label = p.article.label
+        if p.problem is not None:
+            report.reject(label, p.problem)
+            return
+        existing = store.lookup(p.key)
+        if existing is not None and existing[1] == p.content_hash:
+            report.unchanged += 1
+            return
+        if existing is not None:
+            article_id = existing[0]
+            store.update_article(article_id, p, pack_vector(p.term_ids, self.stats.weigh(p.term_ids, p.term_weights)))
+            self.dups.add(article_id, p.minhash)
+            story_id = store.story_of(article_id)
+            if story_id is not None:
+                recompute.add(story_id)
+            report.updated += 1
+            return
+        exact = store.by_content(p.content_hash)
+        match = None if exact is not None else self.dups.find(p.minhash)
+        if exact is not None or match is not None:
+            original = store.original_of(exact) if exact is not None else match.original  # type: ignore[union-attr]
+            similarity = 1.0 if exact is not None else match.similarity  # type: ignore[union-attr]
+            vector = self.stats.weigh(p.term_ids, p.term_weights)
+            article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
+            store.link_duplicate(article_id, original, similarity, "exact" if exact is not None else "near")
+            self.dups.add(article_id, p.minhash)
+            story_id = store.story_of(original)
+            if story_id is not None:
+                store.join_story(article_id, story_id, similarity)
+                dirty.add(story_id)
+            report.duplicates += 1
+            return
+        self.stats.observe(p.term_ids)
+        changed.append(p.term_ids)
+        vector = self.stats.weigh(p.term_ids, p.term_weights)
+        article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
+        self.dups.add(article_id, p.minhash)
+        story, score = self.index.best(p.term_ids, vector, p.day)
+        if story is None:
+            story = Story(store.new_story(p.title or p.text[:80], p.day), p.term_ids[:0], vector[:0], p.day, p.day, 0)
+            self.index.add(story)
+            report.new_stories += 1
+            score = 1.0
+        self.index.join(story, p.term_ids, vector, p.day)
+        store.join_story(article_id, story.id, score)
+        dirty.add(story.id)
+        report.added += 1
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    db_path: str | Path,
+    *,
+    progress: bool = False,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    params: ClusterParams | None = None,
+) -> IngestReport:
+    """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
+
+    ``workers`` processes run the per-article step (default: one per core, at most 2 when there
+    are 2 cores); 1 runs everything in this process.
+    """
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    files = input_files(paths)
+    report = IngestReport()
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    # The pool forks before the store opens, so no worker holds a copy of the SQLite connection.
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        with Store(db_path) as store:
+            ingester = _Ingester(store, report, params or ClusterParams())
+            bar = tqdm(disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True)
+            with bar:
+                batches = _batches(iter_articles(files, report.warnings), batch_size)
+                for prepared in prepared_batches(batches, pool):
+                    ingester.batch(prepared)
+                    bar.update(len(prepared))
+                    bar.set_postfix(added=report.added, copies=report.duplicates, stories=len(ingester.index))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    for warning in report.warnings:
+        if warning.startswith("skipped "):
+            label, _, reason = warning.removeprefix("skipped ").partition(": ")
+            report.reject(label, reason)
+    report.seconds = time.perf_counter() - started
+    return report

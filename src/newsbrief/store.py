@@ -1,0 +1,505 @@
+"""The article store: one SQLite file with articles, duplicate links, stories and user corrections.
+
+The schema version is SQLite's ``user_version``; `MIGRATIONS` brings an older file up to date.
+Writes happen in explicit transactions (WAL journal), so a killed process loses at most the batch
+it had not yet committed. Public functions at the bottom are what the CLI calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from newsbrief.errors import InputError
+from newsbrief.model import Article
+from newsbrief.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
+from newsbrief.stories import Story, TermStats, centroid
+
+SCHEMA_VERSION = 1
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,            -- url:..., id:... or hash:...: what makes an input the same article
+    content_hash TEXT NOT NULL,          -- sha1 of the normalised cleaned text
+    url TEXT, ext_id TEXT, path TEXT, outlet TEXT, author TEXT, published TEXT,
+    title TEXT NOT NULL, raw_title TEXT,
+    raw_text BLOB NOT NULL,              -- zlib-compressed text as read
+    text TEXT NOT NULL,                  -- cleaned text
+    words INTEGER NOT NULL,
+    date_earliest TEXT, date_latest TEXT, date_inferred INTEGER, date_evidence TEXT,
+    day INTEGER,                         -- proleptic ordinal of date_earliest
+    vector BLOB NOT NULL,                -- unit TF-IDF vector at ingest: int32 ids then float32 weights
+    minhash BLOB NOT NULL,               -- uint32 MinHash values
+    added_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX articles_content ON articles(content_hash);
+CREATE TABLE duplicates (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    original_id INTEGER NOT NULL REFERENCES articles(id),
+    similarity REAL NOT NULL,
+    kind TEXT NOT NULL                   -- 'exact' or 'near'
+);
+CREATE INDEX duplicates_original ON duplicates(original_id);
+CREATE TABLE lsh_buckets (
+    bucket INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (bucket, article_id)
+) WITHOUT ROWID;
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    first_day INTEGER, last_day INTEGER,
+    size INTEGER NOT NULL DEFAULT 0,
+    centroid BLOB NOT NULL,
+    merged_into INTEGER REFERENCES stories(id),
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE memberships (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    story_id INTEGER NOT NULL REFERENCES stories(id),
+    score REAL,
+    pinned INTEGER NOT NULL DEFAULT 0    -- placed by a user correction
+);
+CREATE INDEX memberships_story ON memberships(story_id);
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                  -- 'merge' or 'split'
+    story_id INTEGER NOT NULL, other_ids TEXT NOT NULL, article_ids TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE TABLE term_df (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_V1),)
+"""(version, SQL script) in order; a store at version v gets every script above v."""
+
+
+def default_db_path() -> Path:
+    """The default store: ``newsbrief/store.sqlite`` in the user's data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("newsbrief", appauthor=False) / "store.sqlite"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def pack_vector(ids: np.ndarray, weights: np.ndarray) -> bytes:
+    return ids.astype("<i4").tobytes() + weights.astype("<f4").tobytes()
+
+
+def unpack_vector(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    n = len(blob) // 8
+    ids = np.frombuffer(blob, dtype="<i4", count=n).astype(np.int64)
+    weights = np.frombuffer(blob, dtype="<f4", count=n, offset=4 * n).astype(np.float32)
+    return ids, weights
+
+
+def day_text(day: int | None) -> str | None:
+    return dt.date.fromordinal(day).isoformat() if day is not None else None
+
+
+class Store:
+    """An open store; use as a context manager. Writes go inside `transaction()`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise InputError(f"{path} is not a newsbrief store ({err})") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise InputError(f"{self.path} was written by a newer newsbrief (schema {version})")
+        for target, script in MIGRATIONS:
+            if target <= version:
+                continue
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                if target == 1:
+                    settings = {"hash_bits": HASH_BITS, "num_perm": NUM_PERM, "minhash_seed": MINHASH_SEED}
+                    self.conn.executemany(
+                        "INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in settings.items()]
+                    )
+                self.conn.execute(f"PRAGMA user_version = {target}")
+        self._check_settings()
+
+    def _check_settings(self) -> None:
+        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        expected = {"hash_bits": HASH_BITS, "num_perm": NUM_PERM, "minhash_seed": MINHASH_SEED}
+        for key, value in expected.items():
+            if key in meta and int(meta[key]) != value:
+                raise InputError(f"{self.path} was built with {key}={meta[key]}; this newsbrief uses {value}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- articles ------------------------------------------------------------------------------
+
+    def lookup(self, key: str) -> tuple[int, str] | None:
+        row = self.conn.execute("SELECT id, content_hash FROM articles WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def by_content(self, content_hash: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _article_values(self, p: PreparedArticle, vector: bytes) -> tuple[object, ...]:
+        a, d = p.article, p.date
+        return (
+            p.key, p.content_hash, a.url, a.id, a.path, p.outlet, a.author, a.published, p.title, a.title,
+            zlib.compress(a.text.encode("utf-8")), p.text, p.words,
+            d.earliest.isoformat() if d else None, d.latest.isoformat() if d else None,
+            int(d.inferred) if d else None, d.evidence if d else None, p.day,
+            vector, p.minhash.astype("<u4").tobytes(),
+        )
+
+    def insert_article(self, p: PreparedArticle, vector: bytes) -> int:
+        stamp = now()
+        cursor = self.conn.execute(
+            "INSERT INTO articles (key, content_hash, url, ext_id, path, outlet, author, published, title,"
+            " raw_title, raw_text, text, words, date_earliest, date_latest, date_inferred, date_evidence, day,"
+            " vector, minhash, added_at, updated_at) VALUES (" + ",".join("?" * 22) + ")",
+            (*self._article_values(p, vector), stamp, stamp),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def update_article(self, article_id: int, p: PreparedArticle, vector: bytes) -> None:
+        self.conn.execute(
+            "UPDATE articles SET key=?, content_hash=?, url=?, ext_id=?, path=?, outlet=?, author=?,"
+            " published=?, title=?, raw_title=?, raw_text=?, text=?, words=?, date_earliest=?, date_latest=?,"
+            " date_inferred=?, date_evidence=?, day=?, vector=?, minhash=?, updated_at=? WHERE id=?",
+            (*self._article_values(p, vector), now(), article_id),
+        )
+        self.conn.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
+
+    def vectors(self, article_ids: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for chunk in _chunks(article_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT vector FROM articles WHERE id IN ({marks})", chunk).fetchall()
+            out.extend(unpack_vector(r[0]) for r in rows)
+        return out
+
+    # --- duplicates ----------------------------------------------------------------------------
+
+    def add_buckets(self, article_id: int, buckets: Sequence[int]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO lsh_buckets VALUES (?, ?)", [(b, article_id) for b in buckets]
+        )
+
+    def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray]]:
+        """Articles sharing any LSH bucket, with their MinHash values."""
+        marks = ",".join("?" * len(buckets))
+        rows = self.conn.execute(
+            f"SELECT id, minhash FROM articles WHERE id IN"
+            f" (SELECT DISTINCT article_id FROM lsh_buckets WHERE bucket IN ({marks}))",
+            list(buckets),
+        ).fetchall()
+        return [(r[0], np.frombuffer(r[1], dtype="<u4")) for r in rows]
+
+    def original_of(self, article_id: int) -> int:
+        row = self.conn.execute("SELECT original_id FROM duplicates WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else article_id
+
+    def link_duplicate(self, article_id: int, original_id: int, similarity: float, kind: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?)", (article_id, original_id, similarity, kind)
+        )
+
+    def unlink_duplicate(self, article_id: int) -> None:
+        self.conn.execute("DELETE FROM duplicates WHERE article_id = ?", (article_id,))
+
+    # --- stories -------------------------------------------------------------------------------
+
+    def new_story(self, title: str, day: int | None) -> int:
+        stamp = now()
+        cursor = self.conn.execute(
+            "INSERT INTO stories (title, first_day, last_day, size, centroid, created_at, updated_at)"
+            " VALUES (?, ?, ?, 0, ?, ?, ?)",
+            (title, day, day, b"", stamp, stamp),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def save_stories(self, stories: Iterable[Story]) -> None:
+        """Write centroids and refresh size and days from the memberships."""
+        stamp = now()
+        for story in stories:
+            self.conn.execute(
+                "UPDATE stories SET centroid = ?, updated_at = ? WHERE id = ?",
+                (pack_vector(story.ids, story.weights), stamp, story.id),
+            )
+            self.refresh_story(story.id)
+
+    def refresh_story(self, story_id: int) -> None:
+        self.conn.execute(
+            "UPDATE stories SET (size, first_day, last_day) = (SELECT count(*), min(a.day), max(a.day)"
+            " FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?) WHERE id = ?",
+            (story_id, story_id),
+        )
+
+    def join_story(self, article_id: int, story_id: int, score: float | None, pinned: bool = False) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", (article_id, story_id, score, int(pinned))
+        )
+
+    def story_of(self, article_id: int) -> int | None:
+        row = self.conn.execute("SELECT story_id FROM memberships WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def live_story(self, story_id: int) -> int:
+        """The story that ``story_id`` now is (following merges); InputError if there is none."""
+        seen = set()
+        while True:
+            row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            if row is None:
+                raise InputError(f"no story {story_id} in the store")
+            if row[0] is None or story_id in seen:
+                return story_id
+            seen.add(story_id)
+            story_id = row[0]
+
+    def load_stories(self, story_id: int | None = None) -> list[Story]:
+        """The live stories (or the one with ``story_id``) as the clusterer holds them."""
+        query = "SELECT id, centroid, first_day, last_day, size FROM stories WHERE merged_into IS NULL AND size > 0"
+        rows = self.conn.execute(
+            query + (" AND id = ?" if story_id is not None else ""), () if story_id is None else (story_id,)
+        ).fetchall()
+        return [Story(r[0], *unpack_vector(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def recompute_story(self, story_id: int) -> None:
+        """Rebuild a story's centroid from its own (non-duplicate) members, and its size and days."""
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT m.article_id FROM memberships m LEFT JOIN duplicates d ON d.article_id = m.article_id"
+                " WHERE m.story_id = ? AND d.article_id IS NULL",
+                (story_id,),
+            )
+        ]
+        c_ids, c_weights = centroid(self.vectors(ids))
+        self.conn.execute(
+            "UPDATE stories SET centroid = ?, updated_at = ? WHERE id = ?",
+            (pack_vector(c_ids, c_weights), now(), story_id),
+        )
+        self.refresh_story(story_id)
+
+    # --- term statistics -----------------------------------------------------------------------
+
+    def load_term_stats(self) -> TermStats:
+        stats = TermStats()
+        rows = self.conn.execute("SELECT term, df FROM term_df").fetchall()
+        if rows:
+            data = np.array(rows, dtype=np.int64)
+            stats.df[data[:, 0]] = data[:, 1]
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'docs'").fetchone()
+        stats.docs = int(row[0]) if row else 0
+        return stats
+
+    def save_term_stats(self, stats: TermStats, changed: np.ndarray) -> None:
+        terms = np.unique(changed)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO term_df VALUES (?, ?)",
+            zip(terms.tolist(), stats.df[terms].tolist(), strict=True),
+        )
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('docs', ?)", (str(stats.docs),))
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _existing(db_path: str | Path) -> Store:
+    if not Path(db_path).is_file():
+        raise InputError(f"no store at {db_path}; run `newsbrief ingest` first")
+    return Store(db_path)
+
+
+# --- what the CLI calls ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    id: int
+    title: str
+    size: int
+    first_date: str | None
+    last_date: str | None
+    outlets: tuple[str, ...]
+    copies: int
+    """Members that are syndicated copies of another member."""
+
+
+def list_stories(db_path: str | Path, *, min_size: int = 1) -> list[StorySummary]:
+    """The stories of a store, most recently active first."""
+    with _existing(db_path) as store:
+        rows = store.conn.execute(
+            "SELECT s.id, s.title, s.size, s.first_day, s.last_day,"
+            " group_concat(DISTINCT a.outlet), count(d.article_id)"
+            " FROM stories s JOIN memberships m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id"
+            " LEFT JOIN duplicates d ON d.article_id = a.id"
+            " WHERE s.merged_into IS NULL GROUP BY s.id HAVING s.size >= ?"
+            " ORDER BY s.last_day DESC NULLS LAST, s.size DESC, s.id",
+            (min_size,),
+        ).fetchall()
+    return [
+        StorySummary(r[0], r[1], r[2], day_text(r[3]), day_text(r[4]), tuple(sorted((r[5] or "").split(",")) if r[5] else ()), r[6])
+        for r in rows
+    ]
+
+
+def format_stories(stories: Sequence[StorySummary]) -> str:
+    """A plain-text table of stories for the terminal."""
+    if not stories:
+        return "no stories in the store yet\n"
+    lines = [f"{'ID':>6}  {'SIZE':>4}  {'FIRST':10}  {'LAST':10}  TITLE  [OUTLETS]"]
+    for s in stories:
+        outlets = ", ".join(s.outlets[:4]) + (f" +{len(s.outlets) - 4}" if len(s.outlets) > 4 else "")
+        copies = f" ({s.copies} syndicated)" if s.copies else ""
+        title = s.title if len(s.title) <= 70 else s.title[:69] + "…"
+        lines.append(
+            f"{s.id:>6}  {s.size:>4}  {s.first_date or '-':10}  {s.last_date or '-':10}  {title}{copies}"
+            + (f"  [{outlets}]" if outlets else "")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def merge_stories(db_path: str | Path, ids: Sequence[int]) -> str:
+    """Merge stories into the first one; recorded, so later ingests keep them together."""
+    if len(set(ids)) < 2:
+        raise InputError("--merge needs at least two different story ids")
+    with _existing(db_path) as store, store.transaction() as conn:
+        live = [store.live_story(i) for i in ids]
+        target, others = live[0], sorted({i for i in live[1:] if i != live[0]})
+        if not others:
+            return f"stories {', '.join(map(str, ids))} are already one story ({target})"
+        marks = ",".join("?" * len(others))
+        moved = [r[0] for r in conn.execute(f"SELECT article_id FROM memberships WHERE story_id IN ({marks})", others)]
+        conn.execute(f"UPDATE memberships SET story_id = ?, pinned = 1 WHERE story_id IN ({marks})", (target, *others))
+        conn.execute(f"UPDATE stories SET merged_into = ?, size = 0 WHERE id IN ({marks})", (target, *others))
+        conn.execute(
+            "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES ('merge', ?, ?, ?, ?)",
+            (target, json.dumps(others), json.dumps(moved), now()),
+        )
+        store.recompute_story(target)
+    return f"merged stories {', '.join(map(str, others))} into story {target} ({len(moved)} articles moved)"
+
+
+def split_story(db_path: str | Path, story_id: int, article_ids: Sequence[int]) -> str:
+    """Move articles (and their syndicated copies) out of a story into a new story."""
+    with _existing(db_path) as store, store.transaction() as conn:
+        story_id = store.live_story(story_id)
+        members = {r[0] for r in conn.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))}
+        wrong = sorted(set(article_ids) - members)
+        if wrong:
+            raise InputError(f"articles {', '.join(map(str, wrong))} are not in story {story_id}")
+        moving = set(article_ids)
+        marks = ",".join("?" * len(moving))
+        copies = conn.execute(
+            f"SELECT article_id FROM duplicates WHERE original_id IN ({marks})", sorted(moving)
+        ).fetchall()
+        moving |= {r[0] for r in copies if r[0] in members}
+        if moving >= members:
+            raise InputError(f"that would move every article of story {story_id}; nothing to split")
+        first = min(moving)
+        title = conn.execute("SELECT title FROM articles WHERE id = ?", (first,)).fetchone()[0]
+        new_id = store.new_story(title, None)
+        conn.executemany(
+            "UPDATE memberships SET story_id = ?, pinned = 1 WHERE article_id = ?", [(new_id, a) for a in sorted(moving)]
+        )
+        conn.execute(
+            "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES ('split', ?, ?, ?, ?)",
+            (story_id, json.dumps([new_id]), json.dumps(sorted(moving)), now()),
+        )
+        store.recompute_story(story_id)
+        store.recompute_story(new_id)
+    return f"moved {len(moving)} articles of story {story_id} into new story {new_id}"
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """A story member that is not a copy, with the outlets that carried it (itself first)."""
+
+    article: Article
+    store_id: int
+    outlets: tuple[str, ...]
+    copies: tuple[int, ...]
+
+
+def story_sources(db_path: str | Path, story_id: int) -> list[StoryArticle]:
+    """The original articles of a story in date order, each with the outlets of its syndicated copies."""
+    with _existing(db_path) as store:
+        story_id = store.live_story(story_id)
+        rows = store.conn.execute(
+            "SELECT a.id, a.raw_text, a.raw_title, a.url, a.outlet, a.published, a.author, a.path, d.original_id"
+            " FROM memberships m JOIN articles a ON a.id = m.article_id"
+            " LEFT JOIN duplicates d ON d.article_id = a.id WHERE m.story_id = ? ORDER BY a.day, a.id",
+            (story_id,),
+        ).fetchall()
+    originals: dict[int, tuple[Article, list[str], list[int]]] = {}
+    copies: list[tuple[int, int, str | None, Article]] = []
+    for aid, raw, title, url, outlet, published, author, path, original in rows:
+        text = zlib.decompress(raw).decode("utf-8")
+        article = Article(text, title, url, outlet, published, author, path, str(aid))
+        if original is not None:
+            copies.append((aid, original, outlet, article))
+        else:
+            originals[aid] = (article, [outlet] if outlet else [], [])
+    for aid, original, outlet, article in copies:
+        if original not in originals:  # its original was split into another story: the copy stands alone
+            originals[aid] = (article, [outlet] if outlet else [], [])
+            continue
+        entry = originals[original]
+        entry[2].append(aid)
+        if outlet and outlet not in entry[1]:
+            entry[1].append(outlet)
+    return [StoryArticle(a, aid, tuple(o), tuple(c)) for aid, (a, o, c) in originals.items()]
+
+
+def story_articles(db_path: str | Path, story_id: int) -> list[Article]:
+    """The articles to brief for a story: one per syndicated group, its ``source`` naming every outlet."""
+    out = []
+    for item in story_sources(db_path, story_id):
+        source = ", ".join(item.outlets) if item.outlets else item.article.source
+        out.append(replace(item.article, source=source))
+    return out
