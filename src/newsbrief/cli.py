@@ -63,13 +63,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from newsbrief.pipeline import BriefOptions, brief
+    from newsbrief.pipeline import BriefOptions, timeline
     from newsbrief.timeline import timeline_markdown
 
-    result = brief(args.paths, BriefOptions(facts=False, cluster=args.cluster, order=args.order))
-    _warn(result.warnings)
-    assert result.timeline is not None
-    _write(timeline_markdown(result.timeline), None)
+    result, warnings = timeline(args.paths, BriefOptions(cluster=args.cluster))
+    _warn(warnings)
+    _write(timeline_markdown(result), None)
     return 0
 
 
@@ -151,7 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
     t = add("timeline", cmd_timeline, "Print what happened when, from a cluster of articles.")
     t.add_argument("paths", nargs="+", metavar="PATH", help="files or folders, or - for stdin")
     t.add_argument("--cluster", help="the cluster to use in a dataset file holding several")
-    t.add_argument("--order", choices=("oldest", "newest"), default="oldest", help="order of events")
 
     e = add("eval", cmd_eval, "ROUGE of newsbrief's briefs against reference summaries.")
     e.add_argument("data", type=Path, help="Multi-News or WCEP JSON lines, or a DUC-style folder")

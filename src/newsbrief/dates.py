@@ -44,6 +44,7 @@ _INTO_FORCE = re.compile(
 )
 _THROUGH = re.compile(r"(?i)\bmonths?\s+(?:through|to|ended|ending|until)\s+(?:the\s+end\s+of\s+)?$")
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_PAIR_CHARS = 250
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class _Clues:
     latest_year: int | None
     latest_text: str
     latest_since: bool
+    latest_precise: bool
     stat_year: int | None
     past_dates: tuple[dt.date, ...]
     future_dates: tuple[dt.date, ...]
@@ -182,6 +184,8 @@ def _clues(text: str, exprs: Sequence[DateExpr] | None = None) -> _Clues:
         latest_year=latest[0] if latest else None,
         latest_text=latest[1] if latest else "",
         latest_since=latest[2] if latest else False,
+        latest_precise=latest is not None and any(
+            e.year == latest[0] and e.kind in ("date", "month_year") for e in exprs),
         stat_year=stat,
         past_dates=tuple(past_dates),
         future_dates=tuple(future_dates),
@@ -245,6 +249,7 @@ def _window(clues: _Clues, year: int, starts: Sequence[Span], notes: list[str]) 
     if win is None:
         return None, False
     confirmed: list[dt.date] = []
+    strong = False
     for md in clues.month_days:
         assert md.month is not None and md.day is not None
         for y in (year - 1, year, year + 1):
@@ -252,13 +257,18 @@ def _window(clues: _Clues, year: int, starts: Sequence[Span], notes: list[str]) 
                 day = dt.date(y, md.month, md.day)
             except ValueError:
                 continue
-            if win[0] - dt.timedelta(days=7) <= day <= win[1] + dt.timedelta(days=7) and any(
-                    w.weekday == day.weekday() for w in clues.weekdays):
+            if not win[0] - dt.timedelta(days=7) <= day <= win[1] + dt.timedelta(days=7):
+                continue
+            same = [w for w in clues.weekdays if w.weekday == day.weekday()]
+            if same:
                 confirmed.append(day)
+                # A weekday named right beside the date ("on Tuesday, August 22") can choose the year.
+                strong = strong or any(abs(w.start - md.start) <= _PAIR_CHARS for w in same)
                 notes.append(f"'{md.text}' falls on the {day:%A} the text mentions in {y}")
     if confirmed:
         narrowed = _intersect(win, (min(confirmed) - dt.timedelta(days=7), max(confirmed) + dt.timedelta(days=7)))
-        return narrowed, narrowed is not None
+        if narrowed is not None:
+            return narrowed, strong
     return win, False
 
 
@@ -289,7 +299,9 @@ def _own_years(clues: _Clues) -> tuple[range, list[str]]:
         return range(y + 1, y + 3), [f"'since {y}' is the latest year mentioned"]
     if clues.stat_year is not None and clues.stat_year >= y:
         return range(y + 1, y + 2), [f"full-year figures for {clues.stat_year} given in the past tense"]
-    return range(y, y + 3), [f"latest year mentioned: '{clues.latest_text}'"]
+    # A precise recent date ("June 9, 2016") is usually written about within the year; a bare year less so.
+    spread = 2 if clues.latest_precise else 3
+    return range(y, y + spread), [f"latest year mentioned: '{clues.latest_text}'"]
 
 
 def infer_text_date(text: str) -> DocDate | None:
@@ -327,28 +339,34 @@ def refine_dates(
     own = [d.date if d.date is not None else _document_date(d.article, d.text, c)
            for d, c in zip(docs, clues, strict=True)]
     start = _combined([s for c in clues for s, _ in c.starts])
-    cluster_years = sorted({y for dd in own if dd for y in range(dd.earliest.year - 1, dd.latest.year + 2)})
     out: list[DocDate | None] = []
     for i, (date, clue) in enumerate(zip(own, clues, strict=True)):
         if date is not None and not date.inferred:
             out.append(date)
             continue
-        uses_cluster = bool(clue.ages and start) or date is None
-        if not uses_cluster or start is None and date is not None:
+        others = [(j, dd) for j, dd in enumerate(own) if dd is not None and j != i]
+        years, head = _own_years(clue)
+        if others and (date is None or _weak_and_apart(date, [dd for _, dd in others])):
+            # No year of its own (or only an old year that the others contradict): take their years.
+            low = date.earliest.year if date else _MIN_YEAR
+            years = range(max(low, min(dd.earliest.year for _, dd in others) - 1),
+                          max(dd.latest.year for _, dd in others) + 2)
+            head = [f"years of the sources it appears with ({''.join(f'[{j + 1}]' for j, _ in others)})"]
+            date = None
+        elif date is None or not (clue.ages and start):
             out.append(date)
             continue
-        years, head = _own_years(clue)
-        if date is None:
-            years = range(0) if not cluster_years else range(cluster_years[0], cluster_years[-1] + 1)
-            others = [j + 1 for j, dd in enumerate(own) if dd and j != i]
-            head = [f"years of the sources it appears with ({', '.join(f'[{n}]' for n in others)})"]
         new = _infer(clue, years, [start] if start and clue.ages else [], head)
-        if new is None:
-            out.append(date)
-        elif date is None:
-            out.append(new)
-        else:
-            both = _intersect((date.earliest, date.latest), (new.earliest, new.latest))
-            notes = dict.fromkeys(date.evidence.split("; ") + new.evidence.split("; "))
-            out.append(DocDate(both[0], both[1], True, "; ".join(notes)) if both else date)
+        if new is None or date is None:
+            out.append(new if new is not None else own[i])
+            continue
+        both = _intersect((date.earliest, date.latest), (new.earliest, new.latest))
+        notes = dict.fromkeys(date.evidence.split("; ") + new.evidence.split("; "))
+        out.append(DocDate(both[0], both[1], True, "; ".join(notes)) if both else date)
     return tuple(out)
+
+
+def _weak_and_apart(date: DocDate, others: Sequence[DocDate]) -> bool:
+    """A date resting only on the latest year mentioned, that no other source's date comes near."""
+    weak = date.evidence.startswith("latest year mentioned") and (date.latest - date.earliest).days > 62
+    return weak and all(not _intersect((date.earliest, date.latest), (o.earliest, o.latest)) for o in others)

@@ -46,6 +46,8 @@ class IngestReport:
     examples: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    timings: list[tuple[int, float]] = field(default_factory=list)
+    """(articles, seconds) of each batch, from the end of the previous batch to its commit."""
 
     def reject(self, label: str, reason: str) -> None:
         self.rejected += 1
@@ -280,8 +282,11 @@ def ingest(
             bar = tqdm(disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True)
             with bar:
                 batches = _batches(iter_articles(files, report.warnings), batch_size)
+                mark = time.perf_counter()
                 for prepared in prepared_batches(batches, pool):
                     ingester.batch(prepared)
+                    report.timings.append((len(prepared), time.perf_counter() - mark))
+                    mark = time.perf_counter()
                     bar.update(len(prepared))
                     bar.set_postfix(added=report.added, copies=report.duplicates, stories=len(ingester.index))
     finally:

@@ -10,17 +10,30 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from newsbrief.claims import ClaimOptions, claim_groups
 from newsbrief.clean import clean_article
 from newsbrief.errors import InputError
-from newsbrief.model import Article, Brief, BriefSentence, Citation, ClaimGroup, Document, Dropped, Source
+from newsbrief.model import (
+    Article,
+    Brief,
+    BriefSentence,
+    Citation,
+    ClaimGroup,
+    DocDate,
+    Document,
+    Dropped,
+    Source,
+)
 from newsbrief.readers import ReadOptions, read_inputs
 from newsbrief.relevance import RelevanceOptions, filter_documents
 from newsbrief.select import Budget, select_sentences
 from newsbrief.text import words
 from newsbrief.vectors import sentence_space
+
+if TYPE_CHECKING:
+    from newsbrief.timeline import Timeline
 
 Input = str | Path | Article
 
@@ -33,6 +46,8 @@ class BriefOptions:
     sentences: int | None = None
     facts: bool = True
     timeline: bool = True
+    timeline_entries: int | None = 12
+    """The brief's timeline keeps the best-supported, most precise entries (None: all)."""
     order: Literal["oldest", "newest"] = "oldest"
     cluster: str | None = None
     language: str = "en"
@@ -78,19 +93,33 @@ def prepare_articles(articles: Sequence[Article], options: BriefOptions) -> Prep
     return Prepared(tuple(kept), groups, tuple(dropped), tuple(warnings))
 
 
+def _read(inputs: Input | Sequence[Input], options: BriefOptions) -> tuple[list[Article], list[str]]:
+    items: Sequence[Input] = [inputs] if isinstance(inputs, str | Path | Article) else inputs
+    read = read_inputs(items, ReadOptions(cluster=options.cluster))
+    if not read.articles:
+        detail = f" ({'; '.join(read.warnings[:3])})" if read.warnings else ""
+        raise InputError(f"no readable articles in {', '.join(map(str, items)) or 'the input'}{detail}")
+    return read.articles, read.warnings
+
+
 def brief(inputs: Input | Sequence[Input], options: BriefOptions | None = None, **overrides: object) -> Brief:
     """Brief a cluster: paths (files, folders, ``-`` for stdin) or `Article` objects.
 
     Keyword arguments override fields of ``options``: ``brief("news/", words=100)``.
     """
     options = dataclasses.replace(options or BriefOptions(), **overrides)  # type: ignore[arg-type]
-    items: Sequence[Input] = [inputs] if isinstance(inputs, str | Path | Article) else inputs
-    read = read_inputs(items, ReadOptions(cluster=options.cluster))
-    if not read.articles:
-        detail = f" ({'; '.join(read.warnings[:3])})" if read.warnings else ""
-        raise InputError(f"no readable articles in {', '.join(map(str, items)) or 'the input'}{detail}")
-    prepared = prepare_articles(read.articles, options)
-    return assemble(prepared, options, tuple(read.warnings))
+    articles, warnings = _read(inputs, options)
+    return assemble(prepare_articles(articles, options), options, tuple(warnings))
+
+
+def timeline(inputs: Input | Sequence[Input], options: BriefOptions | None = None) -> tuple[Timeline, list[str]]:
+    """The full timeline of a cluster (every dated entry), and the reading warnings."""
+    from newsbrief.timeline import build_timeline
+
+    options = options or BriefOptions()
+    articles, warnings = _read(inputs, options)
+    prepared = prepare_articles(articles, options)
+    return build_timeline(prepared.docs, prepared.groups), warnings + list(prepared.warnings)
 
 
 def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str, ...] = ()) -> Brief:
@@ -101,17 +130,22 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     if options.timeline:
         from newsbrief.timeline import build_timeline
 
-        timeline = build_timeline(docs, groups)
+        timeline = build_timeline(docs, groups, limit=options.timeline_entries)
+        if options.order == "newest":
+            timeline = dataclasses.replace(timeline, events=timeline.events[::-1])
     facts = None
     if options.facts:
         from newsbrief.facts import extract_facts
 
         facts = extract_facts(docs)
-    sentences = tuple(_brief_sentence(group, docs) for group in chosen)
+    sentences = tuple(
+        _brief_sentence(group, docs, timeline.event_of(group.id) if timeline else None) for group in chosen
+    )
+    dates = timeline.doc_dates if timeline else tuple(d.date for d in docs)
     return Brief(
         title=brief_title(docs),
         sentences=sentences,
-        sources=tuple(_source(i, d) for i, d in enumerate(docs)),
+        sources=tuple(_source(i, d, dates[i]) for i, d in enumerate(docs)),
         dropped=prepared.dropped,
         warnings=read_warnings + prepared.warnings,
         words=sum(len(words(s.text)) for s in sentences),
@@ -120,7 +154,7 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     )
 
 
-def _brief_sentence(group: ClaimGroup, docs: Sequence[Document]) -> BriefSentence:
+def _brief_sentence(group: ClaimGroup, docs: Sequence[Document], event: int | None) -> BriefSentence:
     citations = tuple(
         Citation(
             source=s.doc + 1,
@@ -133,27 +167,31 @@ def _brief_sentence(group: ClaimGroup, docs: Sequence[Document]) -> BriefSentenc
         for s, kind in sorted(zip(group.members, group.kinds, strict=True), key=lambda m: m[0].doc)
     )
     return BriefSentence(
-        text=group.members[0].text, citations=citations, support=group.support, group=group.id
+        text=group.members[0].text, citations=citations, support=group.support, group=group.id, event=event
     )
 
 
-def _source(index: int, doc: Document) -> Source:
+def _source(index: int, doc: Document, date: DocDate | None) -> Source:
+    """Source ``index + 1``; ``date`` is the cluster-level writing date (see `newsbrief.dates.refine_dates`)."""
     article = doc.article
     return Source(
         number=index + 1,
         doc_id=doc.id,
         title=doc.title or Path(doc.label).name,
         location=article.url or article.path or doc.id,
-        published=doc.date.earliest.isoformat() if doc.date and doc.date.exact else _date_range(doc),
-        date_inferred=bool(doc.date and doc.date.inferred),
+        published=_iso(date),
+        date_inferred=bool(date and date.inferred),
         outlet=article.source,
     )
 
 
-def _date_range(doc: Document) -> str | None:
-    if doc.date is None:
+def _iso(date: DocDate | None) -> str | None:
+    """An ISO date, or an ISO interval ``start/end`` when only a range is known."""
+    if date is None:
         return None
-    return f"{doc.date.earliest.isoformat()}/{doc.date.latest.isoformat()}"
+    if date.exact:
+        return date.earliest.isoformat()
+    return f"{date.earliest.isoformat()}/{date.latest.isoformat()}"
 
 
 def brief_title(docs: Sequence[Document]) -> str:

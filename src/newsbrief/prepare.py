@@ -24,6 +24,7 @@ from datasketch import MinHash
 
 from newsbrief.clean import clean_lines
 from newsbrief.model import Article, DocDate
+from newsbrief.relevance import NOTICE_MAX_WORDS, PAGE_NOTICES
 from newsbrief.text import canonical_aliases, stopwords, words
 
 HASH_BITS = 20
@@ -101,6 +102,16 @@ class _Memo:
     """Per-batch memo of word -> (crc32, feature id of its stem or -1 for a stop word)."""
 
     words: dict[str, tuple[int, int]]
+    template: MinHash | None = None
+
+    def sketch(self) -> MinHash:
+        """An empty MinHash; its permutations are made once per batch."""
+        if self.template is None:
+            self.template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash)
+        return MinHash(
+            num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash,
+            permutations=self.template.permutations, scheme=self.template.scheme,
+        )
 
     def codes(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         memo = self.words
@@ -120,7 +131,7 @@ class _Memo:
         return out
 
 
-def minhash_of(codes: np.ndarray) -> np.ndarray:
+def minhash_of(codes: np.ndarray, sketch: MinHash | None = None) -> np.ndarray:
     """MinHash values (datasketch, fixed seed) of the word shingles of a text, from its word codes."""
     codes = codes.astype(np.uint64)
     if len(codes) >= SHINGLE:
@@ -128,7 +139,7 @@ def minhash_of(codes: np.ndarray) -> np.ndarray:
         for offset in range(SHINGLE):
             mixed = mixed * np.uint64(1_000_003) + codes[offset : len(codes) - SHINGLE + 1 + offset]
         codes = mixed & np.uint64(0xFFFFFFFF)
-    sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash)
+    sketch = sketch or MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash)
     sketch.update_batch(codes.tolist())
     return np.asarray(sketch.hashvalues, dtype=np.uint32)
 
@@ -165,6 +176,19 @@ def _vector(text: str, features: list[int]) -> tuple[np.ndarray, np.ndarray]:
     return ids[order], weights[order]
 
 
+def site_notice(text: str, n_words: int) -> str | None:
+    """The kind of site notice (crawl notice, sign-up page...) a page is, by the brief's own patterns
+    (`newsbrief.relevance.PAGE_NOTICES`) applied to paragraphs; None for an article."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    for name, pattern in PAGE_NOTICES:
+        if not pattern.search(text):
+            continue
+        hits = sum(1 for p in paragraphs if pattern.search(p))
+        if hits and (n_words <= NOTICE_MAX_WORDS or hits / len(paragraphs) >= 0.3):
+            return name
+    return None
+
+
 def article_key(article: Article, content_hash: str) -> str:
     """What makes two inputs the same article: the URL, else the caller's id, else the content."""
     url = normalise_url(article.url)
@@ -175,8 +199,9 @@ def article_key(article: Article, content_hash: str) -> str:
     return "hash:" + content_hash
 
 
-def prepare_article(article: Article, memo: dict[str, tuple[int, int]] | None = None) -> PreparedArticle:
-    """Prepare one article (pure); ``memo`` (word -> codes) may be shared within a batch."""
+def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArticle:
+    """Prepare one article (pure); a ``memo`` (word codes, MinHash permutations) may serve a batch."""
+    memo = memo or _Memo({})
     text, title = _clean(article)
     folded = canonical_aliases(unicodedata.normalize("NFKC", text))
     tokens = words(folded)
@@ -186,6 +211,8 @@ def prepare_article(article: Article, memo: dict[str, tuple[int, int]] | None = 
         problem = "no article text left after cleaning"
     elif len(tokens) < MIN_WORDS:
         problem = f"too short to be a news article ({len(tokens)} words after cleaning)"
+    elif notice := site_notice(text, len(tokens)):
+        problem = f"not an article: {notice}"
     if problem is not None:
         empty = np.zeros(0, dtype=np.int64)
         return PreparedArticle(
@@ -193,7 +220,7 @@ def prepare_article(article: Article, memo: dict[str, tuple[int, int]] | None = 
             outlet_of(article), None, empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.uint32),
             problem,
         )
-    codes = _Memo({} if memo is None else memo).codes(tokens)
+    codes = memo.codes(tokens)
     ids, weights = _vector(folded, [c[1] for c in codes])
     return PreparedArticle(
         article=article,
@@ -206,11 +233,11 @@ def prepare_article(article: Article, memo: dict[str, tuple[int, int]] | None = 
         date=_date_of(article, text),
         term_ids=ids,
         term_weights=weights,
-        minhash=minhash_of(np.array([c[0] for c in codes], dtype=np.uint64)),
+        minhash=minhash_of(np.array([c[0] for c in codes], dtype=np.uint64), memo.sketch()),
     )
 
 
 def prepare_batch(articles: Sequence[Article]) -> list[PreparedArticle]:
     """Prepare a batch of articles: a pure function, picklable in and out, one result per input."""
-    memo: dict[str, tuple[int, int]] = {}
+    memo = _Memo({})
     return [prepare_article(article, memo) for article in articles]

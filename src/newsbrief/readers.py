@@ -103,7 +103,13 @@ def html_article(html: str, *, path: str | None = None, url: str | None = None) 
     import trafilatura
 
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # The declared publication date only (meta tags, JSON-LD, URL): no guess from years in the body.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     extracted: dict[str, Any] = document.as_dict() if document is not None else {}  # type: ignore[union-attr]
     if not (extracted.get("text") or "").strip():

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsbrief.model import Brief, BriefSentence, Source
+from newsbrief.timeline import events_sentence
 
 SCHEMA_VERSION = "1.0"
 """Version of the JSON form; bumped in its minor part for additions, in its major part for changes."""
@@ -81,8 +82,8 @@ def event_labels(brief: Brief) -> dict[int, str]:
 def render_markdown(brief: Brief) -> str:
     lines = [f"# {brief.title}", ""]
     sections = _sections_by_event(brief)
-    if len(sections) > 1:
-        lines += [f"This cluster reports {len(event_labels(brief))} distinct events.", ""]
+    if len(sections) > 1 and brief.timeline is not None:
+        lines += [events_sentence(brief.timeline) or "", ""]
     for label, sentences in sections:
         if label:
             lines += [f"## {label}", ""]
@@ -124,8 +125,8 @@ def render_html(brief: Brief) -> str:
     esc = html.escape
     body = [f"<h1>{esc(brief.title)}</h1>"]
     sections = _sections_by_event(brief)
-    if len(sections) > 1:
-        body.append(f"<p class='muted'>This cluster reports {len(event_labels(brief))} distinct events.</p>")
+    if len(sections) > 1 and brief.timeline is not None:
+        body.append(f"<p class='muted'>{esc(events_sentence(brief.timeline) or '')}</p>")
     for label, sentences in sections:
         if label:
             body.append(f"<h2>{esc(label)}</h2>")

@@ -28,11 +28,13 @@ MAX_CANDIDATES = 40
 class ClusterParams:
     """When an article joins a story: similarity threshold, and how quiet stories get harder to join."""
 
-    threshold: float = 0.28
+    threshold: float = 0.12
     quiet_days: int = 3
     """A story is active within this many days of its first and last article."""
-    wake_penalty: float = 0.12
-    """Extra similarity needed to join a story that has been quiet for ``wake_days`` or more."""
+    wake_step: float = 0.1
+    """Extra similarity needed to join a story that is not active on the article's day..."""
+    wake_penalty: float = 0.25
+    """...growing to this much for a story quiet for ``wake_days`` or more."""
     wake_days: int = 30
 
 
@@ -48,9 +50,10 @@ class TermStats:
         self.docs += 1
 
     def weigh(self, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        """L2-normalised TF-IDF weights of a term vector under the frequencies seen so far."""
+        """L2-normalised TF-IDF weights (IDF squared: rare names and words decide what a story is about)
+        of a term vector, under the document frequencies seen so far."""
         idf = np.log((1.0 + self.docs) / (1.0 + self.df[ids])) + 1.0
-        weights = (tf * idf).astype(np.float32)
+        weights = (tf * idf * idf).astype(np.float32)
         norm = float(np.linalg.norm(weights))
         return weights / norm if norm > 0 else weights
 
@@ -177,8 +180,10 @@ class StoryIndex:
     def needed(self, story: Story, day: int | None) -> float:
         """The similarity an article on ``day`` needs to join ``story``."""
         p = self.params
-        quiet = max(0, story.gap(day) - p.quiet_days)
-        return p.threshold + p.wake_penalty * min(1.0, quiet / p.wake_days)
+        quiet = story.gap(day) - p.quiet_days
+        if quiet <= 0:
+            return p.threshold
+        return p.threshold + p.wake_step + (p.wake_penalty - p.wake_step) * min(1.0, quiet / p.wake_days)
 
     def best(self, ids: np.ndarray, weights: np.ndarray, day: int | None) -> tuple[Story | None, float]:
         """The story the article should join and its similarity, or (None, best similarity seen)."""

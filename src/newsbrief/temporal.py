@@ -66,8 +66,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_unit", re.compile(
         r"\b(?P<part>(?i:earlier|later|early|late|mid|the end of|the start of)[- ]?)?"
         rf"(?P<rel>(?i:{_REL}|the previous|the following|the next|the past))\s+(?P<unit>(?i:week|month|year))\b")),
-    ("ago", re.compile(rf"\b(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:ago|earlier|later|before|after))\b")),
-    ("year_earlier", re.compile(r"\b(?i:(?:a|the)\s+year\s+(?P<dir>earlier|before|later)|the\s+(?P<rel>previous|following|prior)\s+year)\b")),
+    ("ago", re.compile(
+        rf"\b(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+"
+        r"(?P<dir>(?i:ago|earlier|later|before|after))\b")),
+    ("year_earlier", re.compile(
+        r"\b(?i:(?:a|the)\s+year\s+(?P<dir>earlier|before|later)|the\s+(?P<rel>previous|following|prior)\s+year)\b")),
 ]
 
 # Words right before a year that make it a year and not a count ("in 2016", "the 2012 deficit").
@@ -77,7 +80,9 @@ _YEAR_CONTEXT = re.compile(
     r"winter|season|election|census|budget|around|about|as)\s*-?|[(,'‘\"“]\s*|mid-)$"
 )
 _AFTER_YEAR_OK = re.compile(r"^(?:\s*$|[\s]*[,.;:)'’\"”!?]|'s|’s|\s+(?:and|to|or|through|when|after|before)\b)")
-_ROLE_WORD = re.compile(r"(?i)\b(since|until|till|by|through|before|after|from|over|within|starting)\s+(?:the\s+|early\s+|late\s+|mid-?)?$")
+_ROLE_WORD = re.compile(
+    r"(?i)\b(since|until|till|by|through|before|after|from|over|within|starting)\s+(?:the\s+|early\s+|late\s+|mid-?)?$"
+)
 _FUTURE = re.compile(
     r"(?i)\b(?:will|won't|shall|'ll|is to|are to|(?:is|are|was|were) (?:set|scheduled|due|expected|slated|planned) to|"
     r"(?:is|are) (?:scheduled|due)|plans? to|upcoming|coming)\b"
@@ -179,12 +184,10 @@ def _parse(kind: str, m: re.Match[str], text: str) -> DateExpr | None:
     if kind in ("mdy", "dmy", "md", "dm"):
         mo = _month_of(g["m"])
         d = int(re.sub(r"\D", "", g["d"]))
-        y = int(g["y"]) if g.get("y") else None
-        if not _valid_day(y, mo, d):
+        year = int(g["y"]) if g.get("y") else None
+        if not _valid_day(year, mo, d):
             return None
-        if g["m"] == "May" and kind == "dm" and not re.match(r"\d", text[m.start():]):
-            return None
-        return replace(base, kind="date" if y else "month_day", year=y, month=mo, day=d)
+        return replace(base, kind="date" if year else "month_day", year=year, month=mo, day=d)
     if kind == "month_year":
         return replace(base, year=int(g["y"]), month=_month_of(g["m"]))
     if kind == "month_relyear":
@@ -310,11 +313,18 @@ def add_years(day: dt.date, n: int) -> dt.date:
 def _part_of(span: Span, part: str, anchor: dt.date | None = None) -> Span:
     """Narrow a span to its early/mid/late third, or to before/after the anchor day."""
     lo, hi = span
+    if part and (lo.month, lo.day, hi.month, hi.day) == (1, 1, 12, 31) and lo.year == hi.year:
+        # thirds of a year on month boundaries: January-April, May-August, September-December
+        thirds = {"early": (1, 4), "the start of": (1, 4), "the beginning of": (1, 4), "mid": (5, 8),
+                  "late": (9, 12), "the end of": (9, 12)}
+        if part in thirds:
+            first, last = thirds[part]
+            return month_span(lo.year, first)[0], month_span(lo.year, last)[1]
     days = (hi - lo).days + 1
     if part in ("early", "the start of", "the beginning of"):
-        return lo, lo + dt.timedelta(days=days // 3)
+        return lo, lo + dt.timedelta(days=days // 3 - 1)
     if part == "mid":
-        return lo + dt.timedelta(days=days // 3), lo + dt.timedelta(days=2 * days // 3)
+        return lo + dt.timedelta(days=days // 3), lo + dt.timedelta(days=2 * days // 3 - 1)
     if part in ("late", "the end of"):
         return lo + dt.timedelta(days=2 * days // 3), hi
     if part == "earlier" and anchor is not None and lo <= anchor <= hi:

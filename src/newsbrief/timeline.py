@@ -134,7 +134,8 @@ def _narrow_to_event(exprs: Sequence[DateExpr], date: DocDate | None, window: Sp
                      source_numbers: str) -> DocDate | None:
     """A report of an event was written near it; a weekday it names is the event's day of that name."""
     own = _span(date) or window
-    lo, hi = max(own[0], window[0] - dt.timedelta(days=NEAR_DAYS)), min(own[1], window[1] + dt.timedelta(days=NEAR_DAYS))
+    near = dt.timedelta(days=NEAR_DAYS)
+    lo, hi = max(own[0], window[0] - near), min(own[1], window[1] + near)
     if lo > hi:
         return date
     notes = [f"reports the same event as {source_numbers}"]
@@ -279,13 +280,27 @@ def build_timeline(docs: Sequence[Document], groups: Sequence[ClaimGroup], limit
                 sources=tuple(d + 1 for d in g.docs), group=g.id, event=event_of.get(g.id),
             )))
             break
-    if limit is not None and len(entries) > limit:
-        entries = sorted(entries, key=lambda se: (-se[0], (se[1].latest - se[1].earliest).days))[:limit]
-    ordered = sorted((e for _, e in entries), key=lambda e: (e.earliest, e.latest, e.group))
+    kept = [e for _, e in entries] if limit is None else _most_telling(entries, limit)
+    ordered = sorted(kept, key=lambda e: (e.earliest, e.latest, e.group))
     return Timeline(
         entries=tuple(ordered), events=assignment.events, group_events=assignment.group_events,
         doc_events=assignment.doc_events, doc_dates=dates,
     )
+
+
+def _most_telling(entries: Sequence[tuple[int, TimelineEntry]], limit: int) -> list[TimelineEntry]:
+    """Up to ``limit`` entries: best supported and most precise first, one per date before any repeat."""
+    ranked = sorted(entries, key=lambda se: (-se[0], (se[1].latest - se[1].earliest).days, se[1].group))
+    chosen: list[TimelineEntry] = []
+    seen: set[tuple[dt.date, dt.date]] = set()
+    for _, e in ranked:
+        if len(chosen) < limit and (e.earliest, e.latest) not in seen:
+            chosen.append(e)
+            seen.add((e.earliest, e.latest))
+    for _, e in ranked:
+        if len(chosen) < limit and e not in chosen:
+            chosen.append(e)
+    return chosen
 
 
 # --- rendering -------------------------------------------------------------------------------

@@ -14,7 +14,11 @@ MAX_RATIO = 1.5  # values further apart than this measure different things, not 
 def _compatible(a: tuple[Figure, frozenset[str]], b: tuple[Figure, frozenset[str]]) -> bool:
     fa, ta = a
     fb, tb = b
-    if fa.unit != fb.unit or fa.period != fb.period or fa.change != fb.change:
+    if fa.unit != fb.unit or fa.change != fb.change:
+        return False
+    if fa.value == fb.value and abs(fa.value) >= 1000 * fa.precision and fa.source != fb.source:
+        return True  # "$136,927.07" in two sources: the same figure, whatever words surround it
+    if fa.period != fb.period:
         return False
     if fa.source == fb.source and fa.sentence == fb.sentence and fa.text != fb.text:
         return False  # two different figures of one sentence are two things
@@ -61,10 +65,10 @@ def group_figures(
     groups: list[list[tuple[Figure, frozenset[str]]]] = []
     for item in figures:
         best = None
-        best_score = 0
+        best_score = -1
         for g in groups:
             if all(_compatible(item, other) for other in g):
-                score = sum(len(item[1] & o[1]) for o in g)
+                score = sum(len(item[1] & o[1]) + 10 * (item[0].value == o[0].value) for o in g)
                 if score > best_score:
                     best, best_score = g, score
         if best is None:

@@ -55,6 +55,7 @@ _MONTH = (
     r"Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\."
 )
 _YEAR = r"(?:19|20)\d\d"
+_WEEKDAY = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|evening|today|yesterday"
 _WORD_NUMS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12,
@@ -66,7 +67,9 @@ _PERIOD_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quarter", re.compile(
         rf"\b(?:in|during|for)\s+the\s+(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
         rf"(?:\s+of\s+(?P<year>{_YEAR})|\s+of\s+(?P<rel>last|this|previous)\s+year)?")),
-    ("year", re.compile(rf"\b(?:in|during|for|of|since|by)\s+(?:fiscal\s+)?(?:(?P<month>{_MONTH})\s+)?(?P<year>{_YEAR})\b")),
+    ("year", re.compile(
+        rf"\b(?:in|during|for|of|since|by)\s+(?:fiscal\s+)?(?:(?P<month>{_MONTH})\s+)?(?P<year>{_YEAR})\b",
+        re.IGNORECASE)),
     ("rel", re.compile(r"\b(?P<rel>last|previous|this|past)\s+year\b")),
     ("ago", re.compile(r"\b(?P<n>\w+)\s+years?\s+(?:earlier|before)\b")),
     ("span", re.compile(r"\bover\s+the\s+(?P<which>past|last|next)\s+(?P<n>\w+)\s+years\b")),
@@ -147,6 +150,28 @@ def _clause_right(text: str) -> str:
     return _CLAUSE_SPLIT_RE.split(text, maxsplit=1)[0]
 
 
+_PERIOD_WORDS_RE = re.compile(
+    rf"\b(?:in|during|for|of|since|by|over)\s+(?:the\s+)?(?:fiscal\s+)?(?:(?:{_MONTH})\s+)?{_YEAR}\b"
+    r"|\b(?:last|previous|this|past)\s+year\b|\b(?:in|over|during)\s+the\s+(?:past|last|next|\w+)\s+(?:months?|years)\b.*"
+    r"|\b\w+\s+years?\s+(?:earlier|before)\b",
+    re.IGNORECASE,
+)
+_EDGE_WORDS = frozenset(
+    "a an the of in on at to from for with by was were is are be been has have had it its their his her "
+    "that which who as than and or stood reaching reached tallied some about around nearly almost".split()
+)
+
+
+def _measure_text(left: str, right: str) -> str:
+    """A short readable phrase for what a figure measures, without its period."""
+    words = _PERIOD_WORDS_RE.sub(" ", f"{left} {right}").split()
+    while words and words[0].lower().strip(".,") in _EDGE_WORDS:
+        words = words[1:]
+    while words and words[-1].lower().strip(".,") in _EDGE_WORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
 _STOP_MEASURE = frozenset(
     "said says told according report reported show showed data figure figures indicate indicated "
     "stood reach reaching reached tallied was were is are had has have been total totaled totalled "
@@ -158,7 +183,7 @@ def measure_terms(measure: str, ignore: Iterable[str] = ()) -> frozenset[str]:
     """Stemmed words that say what a figure measures; deficit/surplus/gap/imbalance count as one."""
     mirror = {"deficit": "balanc", "surplus": "balanc", "gap": "balanc", "imbal": "balanc", "imbalanc": "balanc"}
     ignored = set(content_terms(" ".join(ignore))) | set(content_terms(" ".join(_STOP_MEASURE)))
-    words = re.sub(rf"\b{_YEAR}\b|\b(?:{_MONTH})\b", " ", measure)
+    words = re.sub(rf"\b{_YEAR}\b|\b(?:{_MONTH}|{_WEEKDAY})\b", " ", measure)
     return frozenset(mirror.get(t, t) for t in content_terms(words) if t not in ignored and len(t) > 1)
 
 
@@ -179,11 +204,16 @@ def extract_figures(
 def _sentence_figures(
     text: str, source: int, doc_year: int | None, fallback_year: int | None, ignore: tuple[str, ...]
 ) -> list[tuple[Figure, frozenset[str]]]:
-    matches = list(_FIGURE_RE.finditer(text))
+    matches = [
+        m for m in _FIGURE_RE.finditer(text)
+        if not (m.group("count") and (m.group("noun") in _TIME_NOUNS or re.fullmatch(_YEAR, m.group("cnum"))))
+    ]
     found: list[tuple[Figure, frozenset[str]]] = []
     spans: list[tuple[int, int]] = []
     for i, m in enumerate(matches):
         start, end = m.span()
+        if spans and start < spans[-1][1]:
+            continue  # inside a conversion already read: "(S$37.7 billion)"
         if m.group("money") or m.group("money2"):
             num, scale = (m.group("mnum"), m.group("mscale")) if m.group("money") else (m.group("m2num"), m.group("m2scale"))
             cur = (m.group("cur") or m.group("curword") or "$").replace(" ", "").lower()
@@ -196,21 +226,20 @@ def _sentence_figures(
             unit = "%" if not m.group("punit").startswith("percentage") else "percentage points"
         else:
             num, scale, unit = m.group("cnum"), m.group("cscale"), m.group("noun")
-            if unit in _TIME_NOUNS or re.fullmatch(_YEAR, num):
-                continue
         value, precision = _number(num)
         mult = _SCALES.get((scale or "").lower(), 1.0)
         value, precision = value * mult, precision * mult
         prev_end = spans[-1][1] if spans else 0
-        next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        next_start = next((n.start() for n in matches[i + 1 :] if n.start() >= end), len(text))
         before = text[prev_end:start]
         left = _clause_left(before)
         right = _clause_right(text[end:next_start])
-        approximate = bool(_APPROX_RE.search(before))
+        approx = _APPROX_RE.search(before)
+        approximate = approx is not None
         change = unit in ("%", "percentage points") and bool(_CHANGE_RE.search(before))
-        measure = " ".join((" ".join(left.split()[-8:]) + " " + " ".join(right.split()[:6])).split())
+        measure = _measure_text(" ".join(left.split()[-9:]), " ".join(right.split()[:6]))
         terms = measure_terms(measure, ignore)
-        if len(terms) < 2 and found:
+        if found and (not terms or len(before.split()) <= 3):
             prev_fig, prev_terms = found[-1]
             terms = prev_terms | terms
             measure = prev_fig.measure
@@ -221,12 +250,15 @@ def _sentence_figures(
         if period is None and found and (change or len(before.split()) <= 3):
             period, inferred = found[-1][0].period, found[-1][0].period_inferred
         if period is None:
-            years = set(re.findall(rf"\bin\s+({_YEAR})\b", text))
+            years = set(re.findall(rf"\bin\s+({_YEAR})\b", text, re.IGNORECASE))
             if len(years) == 1:
                 period = years.pop()
         spans.append((start, end))
+        written = text[start:end].strip()
+        if approx is not None and approx.group(0).strip():
+            written = f"{approx.group(0).strip()} {written}"
         fig = Figure(
-            text=text[start:end].strip(),
+            text=written,
             value=value,
             unit=unit,
             approximate=approximate,

@@ -41,12 +41,13 @@ TITLES = frozenset(
     "spokeswoman spokesperson leader negotiator official attorney lawyer detective officer sheriff "
     "coach pope king queen prince princess ceo founder staff general admiral professor dean "
     "congressman congresswoman councilman councilwoman lawmaker prosecutor inspector superintendent "
-    "adviser advisor economist analyst strategist sergeant captain lieutenant colonel deputy "
-    "head manager executive candidate nominee emperor sultan sheikh cardinal bishop rabbi imam".split()
+    "adviser advisor economist analyst strategist sergeant captain lieutenant colonel deputy administrator "
+    "head manager executive candidate nominee emperor sultan cardinal bishop rabbi imam co-owner".split()
 )
 ROLE_NOUNS = TITLES | frozenset(
     "researcher fellow member partner expert author editor reporter correspondent scientist "
-    "doctor nurse teacher student owner worker spokesman agent investigator".split()
+    "doctor nurse teacher student owner worker spokesman agent investigator evangelist mastermind "
+    "son daughter wife husband brother sister mother father widow".split()
 )
 ORG_WORDS = frozenset(
     "ministry department institute association committee council agency office bank company "
@@ -67,9 +68,9 @@ _CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-z]?\.|(?:Mc|Mac|O'|O’|D'|D’)?[A-Z][\
 _CONNECT = r"(?:of|for|and|on|the|de|da|van|von|bin|al)"
 _SPAN_RE = re.compile(rf"(?<![\w.]){_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP}){{0,6}}")
 _EAST_ASIAN_RE = re.compile(r"^[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+$")
-_AFTER_SPEECH_RE = re.compile(rf"^\s*,?\s*(?:{SPEECH_VERBS})\b")
+_AFTER_SPEECH_RE = re.compile(rf"^\s*(?:\([^()]{{1,25}}\))?\s*,?\s*(?:{SPEECH_VERBS})\b")
 _BEFORE_SPEECH_RE = re.compile(rf"\b(?:said|says|told|added|according to)\s+$")
-_APPOSITIVE_AFTER_RE = re.compile(r"^,\s+(?:who|whose)\b|^,\s+(?:(?:a|an|the)\s+)?([a-z]\w*)")
+_APPOSITIVE_AFTER_RE = re.compile(r"^(?:\s*\([^()]{1,25}\))?,\s+(?:who|whose)\b|^,\s+(?:(?:a|an|the)\s+)?([a-z]\w*)")
 _APPOSITIVE_BEFORE_RE = re.compile(r"\b(\w+),\s+$")
 _PLACE_PREP_RE = re.compile(r"\b(?:in|from|at|near|across|to|visit(?:ed)?|into)\s+$")
 _STOP_CAPS = frozenset(
@@ -99,7 +100,7 @@ def person_cue(text: str, start: int, end: int, appositive: bool = True) -> bool
     if _EAST_ASIAN_RE.match(span):
         return True
     prev = re.search(r"([\w.]+)\s+$", before)
-    if prev and (prev.group(1).lower() in HONORIFICS or prev.group(1).lower() in TITLES):
+    if prev and (prev.group(1).lower() in HONORIFICS or prev.group(1).lower() in ROLE_NOUNS):
         return True
     if _BEFORE_SPEECH_RE.search(before) or _AFTER_SPEECH_RE.match(after):
         return True

@@ -20,6 +20,7 @@ _SPEECH = (
     r"declared|recalled|stressed|branded|called|described|slammed|referred to|according to"
 )
 _SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r";|[.!?][\"”’]?\s+[A-Z“\"]")
 _INVERSION = frozenset({"said", "says", "added", "adds", "asked", "wrote", "writes", "continued", "according to"})
 
 
@@ -39,21 +40,49 @@ def _speaker(
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in quote_spans)
 
-    ents = [r for r in resolved if r.doc == doc and sent_start <= r.start < sent_end and not inside(r.start)]
+    def in_parens(pos: int) -> bool:
+        return text.rfind("(", sent_start, pos) > text.rfind(")", sent_start, pos)
+
+    ents = [
+        r for r in resolved
+        if r.doc == doc and sent_start <= r.start < sent_end and not inside(r.start) and not in_parens(r.start)
+    ]
     persons = [r for r in ents if r.kind == "person"]
     for v in _SPEECH_RE.finditer(text, sent_start, sent_end):
         if inside(v.start()):
             continue
         verb = v.group(0).lower()
         after = [r for r in persons if 0 <= r.start - v.end() <= 40 and verb in _INVERSION]
-        if after and not re.search(r"[.;]", text[v.end() : after[0].start]):
+        if after and not _SENTENCE_END.search(text[v.end() : after[0].start]):
             return after[0].name
-        before = [r for r in ents if r.end <= v.start() and not re.search(r"[.;]", text[r.end : v.start()])]
-        if before:
-            subject = before[-1]
-            gap = text[subject.end : v.start()]
-            if subject.kind == "person" or len(gap.split()) <= 2:
-                return subject.name if subject.kind == "person" or len(gap.split()) <= 1 else None
+        before = [r for r in ents if r.end <= v.start() and not _SENTENCE_END.search(text[r.end : v.start()])]
+        if not before:
+            continue
+        nearest = before[-1]
+        gap = text[nearest.end : v.start()]
+        if nearest.kind != "person" and len(gap.split()) <= 2 and "," not in gap:
+            return nearest.name  # "the USTR's office said"
+        people_before = [r for r in before if r.kind == "person"]
+        if people_before:
+            last = people_before[-1]
+            if text[last.end : v.start()].strip(" ’'s"):
+                return people_before[0].name  # "Paul Thompson, a lawyer representing the Bowman-Cryers, said"
+            return last.name
+    if re.search(r"^\W*(?:he|she)\s+(?:said|says|added|told)\b|\b(?:he|she)\s+(?:said|says|added)\W*$",
+                 _outside_words(text, sent_start, sent_end, quote_spans).strip(), re.IGNORECASE):
+        return _previous_subject(doc, sent_start, text, resolved)
+    return None
+
+
+def _previous_subject(doc: int, sent_start: int, text: str, resolved: Sequence[Resolved]) -> str | None:
+    """For "..., she said": the person who "said" something in the sentence just before."""
+    prev_start = max(text.rfind(". ", 0, sent_start - 2), text.rfind("\n", 0, sent_start - 2)) + 1
+    window = [r for r in resolved if r.doc == doc and r.kind == "person" and prev_start <= r.start < sent_start]
+    for r in window:
+        possessive = re.match(r"['’]s\b", text[r.end : r.end + 2]) or r.end - r.start < 1
+        subject = not text[prev_start : r.start].strip(" \"“”") and not possessive
+        if subject or re.match(r"^\W{0,2}\s*(?:said|says|told|added)\b", text[r.end : r.end + 12]):
+            return r.name
     return None
 
 
@@ -78,7 +107,7 @@ def find_quotes(docs: Sequence[Document], resolved: Sequence[Resolved]) -> tuple
         spans = [(m.start(), m.end()) for m in matches]
         prev: tuple[int, str | None] | None = None  # (end of previous quote's sentence, speaker)
         for m in matches:
-            body = (m.group("a") or m.group("b") or "").strip().rstrip(",").strip()
+            body = (m.group("a") or m.group("b") or "").strip().rstrip(",.;:").strip()
             sents = [s for s in doc.sentences if s.end > m.start() and s.start < m.end()]
             if not sents or len(body.split()) < 2:
                 continue

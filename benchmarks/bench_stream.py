@@ -1,0 +1,175 @@
+"""Stories and syndicated copies from a stream (issue 6): quality on the labelled stream, and scaling.
+
+    python benchmarks/bench_stream.py quality               # B-cubed of stories, duplicate P/R/F1
+    python benchmarks/bench_stream.py scale 1000 10000 100000 [--workers 2]
+
+Quality ingests the labelled stream of `make_stream.py` into a fresh store and compares the store's
+stories and duplicate links with the labels. Scaling ingests generated streams of each size into a
+fresh store, each in its own process, and reports articles per second, peak memory (maximum resident
+set of the ingesting process and of its largest worker) and the time per article over the first and
+the last tenth of the stream. Prints markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_stream  # noqa: E402
+
+from newsbrief.ingest import ingest  # noqa: E402
+
+
+def bcubed(truth: dict[str, str], predicted: dict[str, object]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering over the items of ``predicted``."""
+    items = list(predicted)
+    by_truth: dict[str, set[str]] = defaultdict(set)
+    by_pred: dict[object, set[str]] = defaultdict(set)
+    for item in items:
+        by_truth[truth[item]].add(item)
+        by_pred[predicted[item]].add(item)
+    precision = recall = 0.0
+    for item in items:
+        same_pred, same_truth = by_pred[predicted[item]], by_truth[truth[item]]
+        both = len(same_pred & same_truth)
+        precision += both / len(same_pred)
+        recall += both / len(same_truth)
+    p, r = precision / len(items), recall / len(items)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def pair_scores(truth_groups: dict[str, str], predicted_groups: dict[str, str]) -> tuple[float, float, float, int, int]:
+    """Precision, recall, F1 over pairs of articles put in one syndicated group."""
+
+    def pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
+        members: dict[str, list[str]] = defaultdict(list)
+        for item, group in groups.items():
+            members[group].append(item)
+        return {tuple(sorted(p)) for m in members.values() for p in itertools.combinations(m, 2)}  # type: ignore[misc]
+
+    t, p = pairs(truth_groups), pairs(predicted_groups)
+    precision = len(t & p) / len(p) if p else 1.0
+    recall = len(t & p) / len(t) if t else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, len(t), len(p)
+
+
+def quality(seed: int, workers: int | None) -> None:
+    clusters, dropped = make_stream.load_clusters()
+    records = make_stream.labelled_stream(clusters, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        stream = Path(tmp) / "stream.jsonl"
+        stream.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        started = time.perf_counter()
+        report = ingest([stream], Path(tmp) / "store.sqlite", workers=workers)
+        seconds = time.perf_counter() - started
+        conn = sqlite3.connect(Path(tmp) / "store.sqlite")
+        story_of = dict(conn.execute(
+            "SELECT a.ext_id, m.story_id FROM articles a JOIN memberships m ON m.article_id = a.id"))
+        original_of = dict(conn.execute(
+            "SELECT a.ext_id, o.ext_id FROM duplicates d JOIN articles a ON a.id = d.article_id"
+            " JOIN articles o ON o.id = d.original_id"))
+        conn.close()
+    labels = {str(r["id"]): r for r in records}
+    truth_story = {i: str(r["story"]) for i, r in labels.items()}
+
+    def root(i: str) -> str:
+        while labels[i]["copy_of"]:
+            i = str(labels[i]["copy_of"])
+        return i
+
+    truth_copy = {i: root(i) for i in story_of}
+    pred_copy = {i: original_of.get(i, i) for i in story_of}
+    p, r, f = bcubed(truth_story, story_of)
+    originals = {i: s for i, s in story_of.items() if i not in original_of}
+    po, ro, fo = bcubed(truth_story, originals)
+    dp, dr, df, n_true, n_pred = pair_scores(truth_copy, pred_copy)
+    stories = len(set(story_of.values()))
+    print(f"Labelled stream: {len(records)} articles of {len(clusters)} stories ({dropped} boilerplate documents"
+          f" of the validation set left out), {sum(1 for x in records if x['copy_of'])} labelled copies;"
+          f" ingested in {seconds:.1f} s; {report.rejected} rejected"
+          f" ({', '.join(f'{n} {k}' for k, n in report.reasons.items())}).\n")
+    print("| measure | precision | recall | F1 |")
+    print("|---|---:|---:|---:|")
+    print(f"| stories, B-cubed, all {len(story_of)} stored articles ({stories} stories found, {len(clusters)} true)"
+          f" | {p:.3f} | {r:.3f} | {f:.3f} |")
+    print(f"| stories, B-cubed, {len(originals)} articles that are not copies | {po:.3f} | {ro:.3f} | {fo:.3f} |")
+    print(f"| syndicated copies, pairs in one group ({n_true} true pairs, {n_pred} found) | {dp:.3f} | {dr:.3f} |"
+          f" {df:.3f} |")
+
+
+def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, float]:
+    """Ingest a generated stream of ``size`` articles into a fresh store; measures of this process."""
+    clusters, _ = make_stream.load_clusters()
+    with tempfile.TemporaryDirectory(dir=keep) as tmp:
+        stream = Path(tmp) / "stream.jsonl"
+        with stream.open("w", encoding="utf-8") as out:
+            for record in make_stream.scale_stream(clusters, size):
+                out.write(json.dumps(record) + "\n")
+        db = Path(tmp) / "store.sqlite"
+        started = time.perf_counter()
+        report = ingest([stream], db, workers=workers)
+        seconds = time.perf_counter() - started
+        db_mb = db.stat().st_size / 1e6
+    timings = report.timings
+    tenth = max(1, len(timings) // 10)
+
+    def per_article(part: list[tuple[int, float]]) -> float:
+        return 1000 * sum(s for _, s in part) / max(1, sum(n for n, _ in part))
+
+    return {
+        "size": size, "seconds": seconds, "rate": size / seconds,
+        "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "first_ms": per_article(timings[:tenth]), "last_ms": per_article(timings[-tenth:]),
+        "stories": report.new_stories, "copies": report.duplicates, "db_mb": db_mb,
+    }
+
+
+def scale(sizes: list[int], workers: int | None) -> None:
+    rows = []
+    for size in sizes:
+        command = [sys.executable, __file__, "scale-one", str(size)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(f"done {size}", file=sys.stderr)
+    print("| articles | seconds | articles/s | peak RSS main (MB) | peak RSS largest worker (MB) |"
+          " ms/article first 10% | ms/article last 10% | stories | copies linked | store (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['size']:,} | {r['seconds']:.0f} | {r['rate']:.0f} | {r['rss_main_mb']:.0f} |"
+              f" {r['rss_worker_mb']:.0f} | {r['first_ms']:.2f} | {r['last_ms']:.2f} | {r['stories']:,} |"
+              f" {r['copies']:,} | {r['db_mb']:.0f} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=["quality", "scale", "scale-one"])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 100000])
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args(argv)
+    if args.what == "quality":
+        quality(args.seed, args.workers)
+    elif args.what == "scale":
+        scale(args.sizes, args.workers)
+    else:
+        print(json.dumps(scale_one(args.sizes[0], args.workers, None)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
