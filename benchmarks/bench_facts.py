@@ -30,7 +30,9 @@ def build_docs(texts: Sequence[str]) -> list[Document]:
         return [clean_article(Article(text=t), doc=i) for i, t in enumerate(texts)]
     except ImportError:
         return [
-            Document(id=str(i), article=Article(text=t), title="", text=t, sentences=split_sentences(t, doc=i))
+            Document(
+                id=str(i), article=Article(text=t), title="", text=t, sentences=split_sentences(t, doc=i)
+            )
             for i, t in enumerate(texts)
         ]
 

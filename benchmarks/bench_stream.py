@@ -49,7 +49,9 @@ def bcubed(truth: dict[str, str], predicted: dict[str, object]) -> tuple[float, 
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
-def pair_scores(truth_groups: dict[str, str], predicted_groups: dict[str, str]) -> tuple[float, float, float, int, int]:
+def pair_scores(
+    truth_groups: dict[str, str], predicted_groups: dict[str, str]
+) -> tuple[float, float, float, int, int]:
     """Precision, recall, F1 over pairs of articles put in one syndicated group."""
 
     def pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
@@ -75,11 +77,17 @@ def quality(seed: int, workers: int | None) -> None:
         report = ingest([stream], Path(tmp) / "store.sqlite", workers=workers)
         seconds = time.perf_counter() - started
         conn = sqlite3.connect(Path(tmp) / "store.sqlite")
-        story_of = dict(conn.execute(
-            "SELECT a.ext_id, m.story_id FROM articles a JOIN memberships m ON m.article_id = a.id"))
-        original_of = dict(conn.execute(
-            "SELECT a.ext_id, o.ext_id FROM duplicates d JOIN articles a ON a.id = d.article_id"
-            " JOIN articles o ON o.id = d.original_id"))
+        story_of = dict(
+            conn.execute(
+                "SELECT a.ext_id, m.story_id FROM articles a JOIN memberships m ON m.article_id = a.id"
+            )
+        )
+        original_of = dict(
+            conn.execute(
+                "SELECT a.ext_id, o.ext_id FROM duplicates d JOIN articles a ON a.id = d.article_id"
+                " JOIN articles o ON o.id = d.original_id"
+            )
+        )
         conn.close()
     labels = {str(r["id"]): r for r in records}
     truth_story = {i: str(r["story"]) for i, r in labels.items()}
@@ -96,17 +104,32 @@ def quality(seed: int, workers: int | None) -> None:
     po, ro, fo = bcubed(truth_story, originals)
     dp, dr, df, n_true, n_pred = pair_scores(truth_copy, pred_copy)
     stories = len(set(story_of.values()))
-    print(f"Labelled stream: {len(records)} articles of {len(clusters)} stories ({dropped} boilerplate documents"
-          f" of the validation set left out), {sum(1 for x in records if x['copy_of'])} labelled copies;"
-          f" ingested in {seconds:.1f} s; {report.rejected} rejected"
-          f" ({', '.join(f'{n} {k}' for k, n in report.reasons.items())}).\n")
+    print(
+        f"Labelled stream: {len(records)} articles of {len(clusters)} stories ({dropped} boilerplate documents"
+        f" of the validation set left out), {sum(1 for x in records if x['copy_of'])} labelled copies;"
+        f" ingested in {seconds:.1f} s; {report.rejected} rejected"
+        f" ({', '.join(f'{n} {k}' for k, n in report.reasons.items())}).\n"
+    )
     print("| measure | precision | recall | F1 |")
     print("|---|---:|---:|---:|")
-    print(f"| stories, B-cubed, all {len(story_of)} stored articles ({stories} stories found, {len(clusters)} true)"
-          f" | {p:.3f} | {r:.3f} | {f:.3f} |")
-    print(f"| stories, B-cubed, {len(originals)} articles that are not copies | {po:.3f} | {ro:.3f} | {fo:.3f} |")
-    print(f"| syndicated copies, pairs in one group ({n_true} true pairs, {n_pred} found) | {dp:.3f} | {dr:.3f} |"
-          f" {df:.3f} |")
+    print(
+        f"| stories, B-cubed, all {len(story_of)} stored articles ({stories} stories found, {len(clusters)} true)"
+        f" | {p:.3f} | {r:.3f} | {f:.3f} |"
+    )
+    print(
+        f"| stories, B-cubed, {len(originals)} articles that are not copies | {po:.3f} | {ro:.3f} | {fo:.3f} |"
+    )
+    print(
+        f"| syndicated copies, pairs in one group ({n_true} true pairs, {n_pred} found) | {dp:.3f} | {dr:.3f} |"
+        f" {df:.3f} |"
+    )
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished workers (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, float]:
@@ -118,9 +141,11 @@ def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, fl
             for record in make_stream.scale_stream(clusters, size):
                 out.write(json.dumps(record) + "\n")
         db = Path(tmp) / "store.sqlite"
+        cpu_before = _cpu()
         started = time.perf_counter()
         report = ingest([stream], db, workers=workers)
         seconds = time.perf_counter() - started
+        cpu = _cpu() - cpu_before
         db_mb = db.stat().st_size / 1e6
     timings = report.timings
     tenth = max(1, len(timings) // 10)
@@ -129,30 +154,39 @@ def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, fl
         return 1000 * sum(s for _, s in part) / max(1, sum(n for n, _ in part))
 
     return {
-        "size": size, "seconds": seconds, "rate": size / seconds,
+        "size": size,
+        "seconds": seconds,
+        "rate": size / seconds,
         "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "first_ms": per_article(timings[:tenth]), "last_ms": per_article(timings[-tenth:]),
-        "stories": report.new_stories, "copies": report.duplicates, "db_mb": db_mb,
+        "first_ms": per_article(timings[:tenth]),
+        "last_ms": per_article(timings[-tenth:]),
+        "cpu_ms": 1000 * cpu / size,
+        "stories": report.new_stories,
+        "copies": report.duplicates,
+        "db_mb": db_mb,
     }
 
 
 def scale(sizes: list[int], workers: int | None) -> None:
-    rows = []
+    print(
+        "| articles | seconds | articles/s | CPU ms/article (all processes) | peak RSS main (MB) |"
+        " peak RSS largest worker (MB) | ms/article first 10% | ms/article last 10% | stories | copies linked |"
+        " store (MB) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     for size in sizes:
         command = [sys.executable, __file__, "scale-one", str(size)]
         if workers is not None:
             command += ["--workers", str(workers)]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(f"done {size}", file=sys.stderr)
-    print("| articles | seconds | articles/s | peak RSS main (MB) | peak RSS largest worker (MB) |"
-          " ms/article first 10% | ms/article last 10% | stories | copies linked | store (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['size']:,} | {r['seconds']:.0f} | {r['rate']:.0f} | {r['rss_main_mb']:.0f} |"
-              f" {r['rss_worker_mb']:.0f} | {r['first_ms']:.2f} | {r['last_ms']:.2f} | {r['stories']:,} |"
-              f" {r['copies']:,} | {r['db_mb']:.0f} |")
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"| {r['size']:,} | {r['seconds']:.0f} | {r['rate']:.0f} | {r['cpu_ms']:.2f} | {r['rss_main_mb']:.0f} |"
+            f" {r['rss_worker_mb']:.0f} | {r['first_ms']:.2f} | {r['last_ms']:.2f} | {r['stories']:,} |"
+            f" {r['copies']:,} | {r['db_mb']:.0f} |",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

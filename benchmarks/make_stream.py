@@ -28,17 +28,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VAL = ROOT.parent / "shared" / "data" / "multinews" / "val.jsonl"
 OUTLETS = [
-    "dailyherald.example", "morningpost.example", "citywire.example", "globalnews.example", "the-ledger.example",
-    "northstar.example", "valleytimes.example", "metroreport.example", "coastline.example", "capitolwatch.example",
-    "eveningstar.example", "harborgazette.example", "plainsjournal.example", "riverside.example", "sunherald.example",
-    "tribune24.example", "westend.example", "newsdesk.example", "frontpage.example", "dispatch.example",
+    "dailyherald.example",
+    "morningpost.example",
+    "citywire.example",
+    "globalnews.example",
+    "the-ledger.example",
+    "northstar.example",
+    "valleytimes.example",
+    "metroreport.example",
+    "coastline.example",
+    "capitolwatch.example",
+    "eveningstar.example",
+    "harborgazette.example",
+    "plainsjournal.example",
+    "riverside.example",
+    "sunherald.example",
+    "tribune24.example",
+    "westend.example",
+    "newsdesk.example",
+    "frontpage.example",
+    "dispatch.example",
 ]
-BYLINES = ["By Staff and wire reports", "By Jane Holloway, Associated Writer", "From wire services",
-           "By the Newsdesk team", "By Mark Ellison"]
+BYLINES = [
+    "By Staff and wire reports",
+    "By Jane Holloway, Associated Writer",
+    "From wire services",
+    "By the Newsdesk team",
+    "By Mark Ellison",
+]
 LEADS = ["UPDATED:", "BREAKING:", "Developing story:", "Published with permission:"]
-SUBSTITUTES = {"said": "stated", "says": "states", "also": "additionally", "but": "however", "after": "following",
-               "before": "prior to", "about": "regarding", "people": "individuals", "big": "large",
-               "show": "indicate", "help": "assist", "start": "begin"}
+SUBSTITUTES = {
+    "said": "stated",
+    "says": "states",
+    "also": "additionally",
+    "but": "however",
+    "after": "following",
+    "before": "prior to",
+    "about": "regarding",
+    "people": "individuals",
+    "big": "large",
+    "show": "indicate",
+    "help": "assist",
+    "start": "begin",
+}
 START = dt.date(2024, 1, 1)
 
 _WORD_RE = re.compile(r"\w+")
@@ -110,8 +142,9 @@ def _url(outlet: str, day: dt.date, slug: str) -> str:
     return f"https://www.{outlet}/{day:%Y/%m/%d}/{slug}"
 
 
-def story_records(story: str, docs: list[str], start: dt.date, rng: random.Random,
-                  copy_rate: float = 0.3) -> list[dict[str, object]]:
+def story_records(
+    story: str, docs: list[str], start: dt.date, rng: random.Random, copy_rate: float = 0.3
+) -> list[dict[str, object]]:
     """The articles of one story: dated from ``start`` over a few days, with syndicated copies."""
     records: list[dict[str, object]] = []
     shingled = [shingles(d) for d in docs]
@@ -125,12 +158,23 @@ def story_records(story: str, docs: list[str], start: dt.date, rng: random.Rando
         if copy_of is None and rng.random() < copy_rate:
             for c in range(rng.randint(1, 3)):
                 copy_day = day + dt.timedelta(days=rng.randint(0, 1))
-                records.append(_record(f"{article_id}-copy{c}", rng.choice(OUTLETS), copy_day,
-                                       light_edit(text, rng), story, article_id, rng))
+                records.append(
+                    _record(
+                        f"{article_id}-copy{c}",
+                        rng.choice(OUTLETS),
+                        copy_day,
+                        light_edit(text, rng),
+                        story,
+                        article_id,
+                        rng,
+                    )
+                )
     return records
 
 
-def labelled_stream(clusters: list[tuple[str, list[str]]], seed: int = 6, days: int = 60) -> list[dict[str, object]]:
+def labelled_stream(
+    clusters: list[tuple[str, list[str]]], seed: int = 6, days: int = 60
+) -> list[dict[str, object]]:
     """The labelled stream: every kept document, dated, with syndicated copies, in arrival order."""
     rng = random.Random(seed)
     records: list[dict[str, object]] = []
@@ -140,12 +184,18 @@ def labelled_stream(clusters: list[tuple[str, list[str]]], seed: int = 6, days: 
     return records
 
 
-def _record(article_id: str, outlet: str, day: dt.date, text: str, story: str, copy_of: str | None,
-            rng: random.Random) -> dict[str, object]:
+def _record(
+    article_id: str, outlet: str, day: dt.date, text: str, story: str, copy_of: str | None, rng: random.Random
+) -> dict[str, object]:
     hour = rng.randrange(6, 22)
     return {
-        "id": article_id, "url": _url(outlet, day, article_id), "source": outlet,
-        "published": f"{day.isoformat()}T{hour:02d}:00:00Z", "text": text, "story": story, "copy_of": copy_of,
+        "id": article_id,
+        "url": _url(outlet, day, article_id),
+        "source": outlet,
+        "published": f"{day.isoformat()}T{hour:02d}:00:00Z",
+        "text": text,
+        "story": story,
+        "copy_of": copy_of,
     }
 
 
@@ -159,11 +209,15 @@ def _variant(text: str, names: dict[str, str], rng: random.Random) -> str:
     return re.sub(r"\b\d{2,}\b", lambda m: str(int(m.group(0)) + rng.randint(1, 9)), body, count=3)
 
 
-def scale_stream(clusters: list[tuple[str, list[str]]], size: int, seed: int = 6) -> Iterator[dict[str, object]]:
+def scale_stream(
+    clusters: list[tuple[str, list[str]]], size: int, seed: int = 6
+) -> Iterator[dict[str, object]]:
     """``size`` articles: variants of the validation stories (renamed people and places, trimmed and
     renumbered), about 40 new stories a day, each with copies at the labelled stream's rate."""
     rng = random.Random(seed)
-    capitalised = sorted({w for _, docs in clusters for d in docs for w in re.findall(r"\b[A-Z][a-z]{2,}\b", d)})
+    capitalised = sorted(
+        {w for _, docs in clusters for d in docs for w in re.findall(r"\b[A-Z][a-z]{2,}\b", d)}
+    )
     produced, started = 0, 0
     variant = 0
     while True:
@@ -192,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clusters, dropped = load_clusters(on_topic=args.on_topic)
     records: Iterator[dict[str, object]] | list[dict[str, object]]
-    records = scale_stream(clusters, args.size, args.seed) if args.size else labelled_stream(clusters, args.seed)
+    records = (
+        scale_stream(clusters, args.size, args.seed) if args.size else labelled_stream(clusters, args.seed)
+    )
     count = 0
     with args.out.open("w", encoding="utf-8") as out:
         for record in records:

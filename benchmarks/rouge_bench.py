@@ -23,7 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from newsbrief.datasets import load_clusters
-from newsbrief.evaluate import METRICS, newsbrief_summary, oracle_indices, prepare, rouge
+from newsbrief.evaluate import newsbrief_summary, oracle_indices, prepare, rouge
 from newsbrief.features import word_count
 from newsbrief.select import MIN_WORDS, Budget
 

@@ -44,6 +44,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         words=None if args.sentences else args.words,
         sentences=args.sentences,
         facts=args.facts,
+        ner=args.ner,
         timeline=args.timeline,
         order=args.order,
         cluster=args.cluster,
@@ -136,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     b.add_argument("--no-facts", dest="facts", action="store_false", help="leave out Who, Figures and Quotes")
+    b.add_argument("--ner", choices=("rules", "spacy"), default="rules",
+                   help="named-entity back-end for Who and Quotes (spacy needs: pip install 'newsbrief[ner]')")
     b.add_argument("--no-timeline", dest="timeline", action="store_false", help="leave out the Timeline")
     b.add_argument(
         "--order",

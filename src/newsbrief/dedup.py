@@ -33,8 +33,11 @@ def buckets(minhash: np.ndarray) -> list[int]:
     """The LSH bucket of each band of a MinHash, as signed 64-bit integers (band index mixed in)."""
     values = np.ascontiguousarray(minhash, dtype="<u4").reshape(BANDS, ROWS)
     return [
-        int.from_bytes(hashlib.blake2b(bytes([band]) + values[band].tobytes(), digest_size=8).digest(),
-                       "little", signed=True)
+        int.from_bytes(
+            hashlib.blake2b(bytes([band]) + values[band].tobytes(), digest_size=8).digest(),
+            "little",
+            signed=True,
+        )
         for band in range(BANDS)
     ]
 
@@ -141,5 +144,7 @@ def collapse_syndicated(articles: Sequence[Article]) -> list[SyndicatedGroup]:
             outlet = prepared[m].outlet
             if outlet and outlet not in outlets:
                 outlets.append(outlet)
-        out.append(SyndicatedGroup(articles[members[0]], tuple(outlets), tuple(articles[m] for m in members[1:])))
+        out.append(
+            SyndicatedGroup(articles[members[0]], tuple(outlets), tuple(articles[m] for m in members[1:]))
+        )
     return out

@@ -19,16 +19,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsbrief.datasets import Cluster, DatasetError, load_clusters
+from newsbrief.errors import InputError, MissingExtraError
 from newsbrief.model import Article, ClaimGroup, Document
-from newsbrief.select import Budget, select_sentences
+from newsbrief.select import Budget
 from newsbrief.sentences import split_sentences
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 Summarizer = Callable[[Cluster, Budget], list[str]]
-
-
-class MissingExtra(RuntimeError):
-    """An optional dependency is not installed."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ def _scorer() -> Any:
     try:
         from rouge_score import rouge_scorer
     except ImportError as err:  # pragma: no cover - depends on the install
-        raise MissingExtra("ROUGE needs the 'eval' extra: pip install 'newsbrief[eval]'") from err
+        raise MissingExtraError("rouge-score", "eval") from err
     return rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
 
 
@@ -103,41 +100,28 @@ def rouge(summary: Sequence[str], references: Sequence[str]) -> dict[str, float]
     return {m: v / max(len(references), 1) for m, v in totals.items()}
 
 
-def prepare(articles: Sequence[Article]) -> tuple[list[Document], list[ClaimGroup]]:
-    """Cleaned documents and claim groups, exactly as the brief pipeline makes them."""
-    try:
-        from newsbrief.clean import clean_article
+def prepare(articles: Sequence[Article], words: int | None = None) -> tuple[list[Document], list[ClaimGroup]]:
+    """Cleaned, kept documents and claim groups, exactly as the brief pipeline makes them."""
+    from newsbrief.pipeline import BriefOptions, prepare_articles
 
-        docs = [clean_article(a, doc=i) for i, a in enumerate(articles)]
-    except ImportError:  # the cleaning stage is not complete yet: split the raw text
-        docs = [
-            Document(id=a.id or a.fingerprint(), article=a, title=a.title or "", text=a.text,
-                     sentences=split_sentences(a.text, doc=i))
-            for i, a in enumerate(articles)
-        ]
     try:
-        from newsbrief.relevance import filter_off_topic
-    except ImportError:
-        pass
-    else:
-        kept, _dropped = filter_off_topic(docs)
-        docs = list(kept)
-    try:
-        from newsbrief.claims import claim_groups
-    except ImportError:
-        groups = [
-            ClaimGroup(id=k, members=(s,), kinds=("self",))
-            for k, s in enumerate(s for d in docs for s in d.sentences)
-        ]
-    else:
-        groups = list(claim_groups(docs))
-    return docs, groups
+        prepared = prepare_articles(articles, BriefOptions(words=words, facts=False, timeline=False))
+    except InputError:
+        return [], []
+    return list(prepared.docs), list(prepared.groups)
 
 
 def newsbrief_summary(cluster: Cluster, budget: Budget) -> list[str]:
-    """The sentences newsbrief's brief prints for a cluster."""
-    docs, groups = prepare(cluster.articles)
-    return [g.members[0].text for g in select_sentences(docs, groups, budget)]
+    """The sentences of newsbrief's brief of a cluster, end to end (facts and timeline off)."""
+    from newsbrief.pipeline import brief
+
+    try:
+        result = brief(
+            list(cluster.articles), words=budget.words, sentences=budget.sentences, facts=False, timeline=False
+        )
+    except InputError:
+        return []
+    return [s.text for s in result.sentences]
 
 
 def evaluate(
@@ -217,9 +201,9 @@ def run_eval(
             print(f"error: {path}: no usable clusters", file=err)
             return 1
         report = evaluate(clusters, EvalOptions(words=words, progress=not as_json), warnings=warnings)
-    except (DatasetError, MissingExtra, OSError) as error:
+    except (DatasetError, MissingExtraError, OSError) as error:
         print(f"error: {error}", file=err)
-        return 2 if isinstance(error, MissingExtra) else 1
+        return 2 if isinstance(error, MissingExtraError) else 1
     if as_json:
         print(json.dumps(report_json(report), indent=2), file=out)
     else:

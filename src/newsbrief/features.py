@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
-from newsbrief.model import ClaimGroup, Document
-from newsbrief.text import content_terms
+from newsbrief.model import ClaimGroup, Document, Sentence
+from newsbrief.text import content_terms, words
 
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",
@@ -59,7 +60,6 @@ _JUNK = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(\([A-Za-z .]+\))?\s*[-—–(]")
-_WORD = re.compile(r"\S+")
 _QUOTE = re.compile("[\"“”]")
 _QUOTED = re.compile(r"[\"“].*?[\"”]")
 _DIGIT = re.compile(r"\d")
@@ -68,16 +68,16 @@ _ENDINGS = (".", "!", "?", '"', "”", "'", "’")
 
 @dataclass(frozen=True)
 class GroupFeatures:
-    """Feature rows (one per group) and the unit-length tf-idf rows used for redundancy."""
+    """Feature rows (one per group) and the tf-idf cosine between groups, used for redundancy."""
 
     matrix: np.ndarray  # groups x len(FEATURE_NAMES)
-    vectors: np.ndarray  # groups x terms, L2-normalised tf-idf
+    similarity: np.ndarray  # groups x groups, zero diagonal
     lengths: np.ndarray  # word count of each group's printed sentence
 
 
 def word_count(text: str) -> int:
-    """Words as a reader counts them: whitespace-separated tokens."""
-    return len(_WORD.findall(text))
+    """Words as the brief counts them (`newsbrief.text.words`, as in ``Brief.words``)."""
+    return len(words(text))
 
 
 def _normalise(rows: np.ndarray) -> np.ndarray:
@@ -91,34 +91,41 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
     n_docs = max(len(docs), 1)
     reps = [g.members[0] for g in groups]
     texts = [s.text for s in reps]
-    term_lists = [content_terms(t) for t in texts]
+    term_lists = [_terms(docs, s) for s in reps]
     vocab: dict[str, int] = {}
-    for terms in term_lists:
-        for term in terms:
-            vocab.setdefault(term, len(vocab))
-    tf = np.zeros((n_groups, max(len(vocab), 1)), dtype=np.float64)
+    rows: list[int] = []
+    cols_: list[int] = []
     for row, terms in enumerate(term_lists):
         for term in terms:
-            tf[row, vocab[term]] += 1.0
+            rows.append(row)
+            cols_.append(vocab.setdefault(term, len(vocab)))
+    n_terms_all = max(len(vocab), 1)
+    tf = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols_)), shape=(n_groups, n_terms_all), dtype=np.float64
+    )
+    tf.sum_duplicates()
     rep_docs = np.array([s.doc for s in reps], dtype=np.int64) if reps else np.zeros(0, dtype=np.int64)
-    # Document frequency of each term across source documents (which docs use it at all).
-    doc_terms = np.zeros((n_docs, tf.shape[1]), dtype=np.float64)
-    np.add.at(doc_terms, rep_docs, tf)
-    doc_has = doc_terms > 0
-    df_docs = doc_has.sum(axis=0)
-    df_sent = (tf > 0).sum(axis=0)
+    # Which source documents use each term at all (their representative sentences do).
+    membership = sparse.csr_matrix(
+        (np.ones(n_groups), (rep_docs, np.arange(n_groups))), shape=(n_docs, n_groups)
+    )
+    doc_terms = np.asarray((membership @ tf).todense())
+    df_docs = (doc_terms > 0).sum(axis=0)
+    df_sent = np.bincount(tf.indices, minlength=n_terms_all)
     idf = np.log((n_groups + 1.0) / (df_sent + 0.5))
-    weights = tf * idf
-    vectors = _normalise(weights)
-    centroid = _normalise((weights * (df_docs / n_docs)).sum(axis=0))
+    weights = tf @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    vectors = sparse.csr_matrix(sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ weights)
+    centroid = _normalise(np.asarray(weights.sum(axis=0)).ravel() * (df_docs / n_docs))
     doc_centroids = _normalise(doc_terms * idf)
-    sims = vectors @ vectors.T
+    sims = np.asarray((vectors @ vectors.T).todense())
     np.fill_diagonal(sims, 0.0)
     same_doc = rep_docs[:, None] == rep_docs[None, :]
     cross = np.where(same_doc, 0.0, sims)
     topic = (df_docs >= max(2.0, n_docs / 2.0)).astype(np.float64)
     doc_sizes = np.bincount(rep_docs, minlength=n_docs).astype(np.float64)
     doc_sim = doc_centroids @ centroid
+    to_docs = np.asarray(vectors @ doc_centroids.T)
 
     idx = np.array([s.index for s in reps], dtype=np.float64)
     totals = np.array([len(docs[s.doc].sentences) if s.doc < len(docs) else s.index + 1 for s in reps],
@@ -137,7 +144,7 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
         "len_short": (lengths < 10).astype(np.float64),
         "len_long": (lengths > 40).astype(np.float64),
         "centroid": vectors @ centroid,
-        "doc_centroid": np.einsum("ij,ij->i", vectors, doc_centroids[rep_docs]),
+        "doc_centroid": to_docs[np.arange(n_groups), rep_docs],
         "topic_terms": (tf @ topic) / np.maximum(n_terms, 1.0),
         "degree": sims.sum(axis=1) / max(n_groups - 1, 1),
         "cross_doc": cross.max(axis=1) if n_groups > 1 else np.zeros(n_groups),
@@ -157,7 +164,16 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
         "dateline": np.array([bool(_DATELINE.match(t)) for t in stripped], dtype=np.float64),
     }
     feats = np.column_stack([cols[name] for name in FEATURE_NAMES]) if n_groups else np.zeros((0, len(cols)))
-    return GroupFeatures(matrix=feats, vectors=vectors, lengths=lengths)
+    return GroupFeatures(matrix=feats, similarity=sims, lengths=lengths)
+
+
+def _terms(docs: Sequence[Document], sentence: Sentence) -> Sequence[str]:
+    """The sentence's content terms, from the cleaner's cache when it has them."""
+    if sentence.doc < len(docs):
+        doc = docs[sentence.doc]
+        if len(doc.terms) == len(doc.sentences) and sentence.index < len(doc.terms):
+            return doc.terms[sentence.index]
+    return content_terms(sentence.text)
 
 
 def _flags(pattern: re.Pattern[str], texts: Sequence[str]) -> np.ndarray:

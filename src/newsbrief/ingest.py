@@ -139,7 +139,9 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
                 warnings.extend(result.warnings)
                 yield from result.articles
             else:
-                warnings.append(f"skipped {file}: not a supported file type ({file.suffix or 'no extension'})")
+                warnings.append(
+                    f"skipped {file}: not a supported file type ({file.suffix or 'no extension'})"
+                )
         except (InputError, OSError, ValueError) as err:
             warnings.append(f"skipped {file}: {err}")
 
@@ -197,13 +199,17 @@ class _Ingester:
                 self.index.remove(story_id)
                 for story in self.store.load_stories(story_id):
                     self.index.add(story)
-            self.store.save_stories(self.index.stories[s] for s in sorted(dirty - recompute) if s in self.index.stories)
+            self.store.save_stories(
+                self.index.stories[s] for s in sorted(dirty - recompute) if s in self.index.stories
+            )
             for story_id in dirty - recompute - set(self.index.stories):
                 self.store.refresh_story(story_id)
             if changed:
                 self.store.save_term_stats(self.stats, np.concatenate(changed))
 
-    def one(self, p: PreparedArticle, dirty: set[int], recompute: set[int], changed: list[np.ndarray]) -> None:
+    def one(
+        self, p: PreparedArticle, dirty: set[int], recompute: set[int], changed: list[np.ndarray]
+    ) -> None:
         report, store = self.report, self.store
         label = p.article.label
         if p.problem is not None:
@@ -215,7 +221,9 @@ class _Ingester:
             return
         if existing is not None:
             article_id = existing[0]
-            store.update_article(article_id, p, pack_vector(p.term_ids, self.stats.weigh(p.term_ids, p.term_weights)))
+            store.update_article(
+                article_id, p, pack_vector(p.term_ids, self.stats.weigh(p.term_ids, p.term_weights))
+            )
             self.dups.add(article_id, p.minhash)
             story_id = store.story_of(article_id)
             if story_id is not None:
@@ -244,7 +252,9 @@ class _Ingester:
         self.dups.add(article_id, p.minhash)
         story, score = self.index.best(p.term_ids, vector, p.day)
         if story is None:
-            story = Story(store.new_story(p.title or p.text[:80], p.day), p.term_ids[:0], vector[:0], p.day, p.day, 0)
+            story = Story(
+                store.new_story(p.title or p.text[:80], p.day), p.term_ids[:0], vector[:0], p.day, p.day, 0
+            )
             self.index.add(story)
             report.new_stories += 1
             score = 1.0
@@ -279,7 +289,9 @@ def ingest(
     try:
         with Store(db_path) as store:
             ingester = _Ingester(store, report, params or ClusterParams())
-            bar = tqdm(disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True)
+            bar = tqdm(
+                disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True
+            )
             with bar:
                 batches = _batches(iter_articles(files, report.warnings), batch_size)
                 mark = time.perf_counter()

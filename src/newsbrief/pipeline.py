@@ -48,6 +48,8 @@ class BriefOptions:
     timeline: bool = True
     timeline_entries: int | None = 12
     """The brief's timeline keeps the best-supported, most precise entries (None: all)."""
+    ner: Literal["rules", "spacy", "auto"] = "rules"
+    """Named-entity back-end of the facts: "spacy" needs the ``ner`` extra."""
     order: Literal["oldest", "newest"] = "oldest"
     cluster: str | None = None
     language: str = "en"
@@ -137,7 +139,7 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     if options.facts:
         from newsbrief.facts import extract_facts
 
-        facts = extract_facts(docs)
+        facts = extract_facts(docs, ner=options.ner)
     sentences = tuple(
         _brief_sentence(group, docs, timeline.event_of(group.id) if timeline else None) for group in chosen
     )

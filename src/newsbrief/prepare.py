@@ -35,7 +35,9 @@ SHINGLE = 4
 """Word n-grams that near-duplicate detection compares."""
 MIN_WORDS = 25
 """A cleaned article shorter than this is a page fragment (video page, sign-up form), not news."""
-ENTITY_PREFIX = "@"
+ENTITY_BASE = 1 << HASH_BITS
+"""Entity-like (capitalised) words get feature ids from ENTITY_BASE up, so stories can compare them alone."""
+FEATURES = 2 * ENTITY_BASE
 
 _CAPITAL_RE = re.compile(r"(?<![.!?:\"“]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,5})\b", re.M)
 
@@ -109,8 +111,11 @@ class _Memo:
         if self.template is None:
             self.template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash)
         return MinHash(
-            num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_shingle_hash,
-            permutations=self.template.permutations, scheme=self.template.scheme,
+            num_perm=NUM_PERM,
+            seed=MINHASH_SEED,
+            hashfunc=_shingle_hash,
+            permutations=self.template.permutations,
+            scheme=self.template.scheme,
         )
 
     def codes(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
@@ -167,7 +172,7 @@ def _vector(text: str, features: list[int]) -> tuple[np.ndarray, np.ndarray]:
     for name in _CAPITAL_RE.findall(text):
         low = name.lower()
         if low not in stop:
-            counts[feature(ENTITY_PREFIX + low)] += 1
+            counts[ENTITY_BASE + feature(low)] += 1
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -216,8 +221,17 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
     if problem is not None:
         empty = np.zeros(0, dtype=np.int64)
         return PreparedArticle(
-            article, article_key(article, content_hash), content_hash, title, text, len(tokens),
-            outlet_of(article), None, empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.uint32),
+            article,
+            article_key(article, content_hash),
+            content_hash,
+            title,
+            text,
+            len(tokens),
+            outlet_of(article),
+            None,
+            empty,
+            np.zeros(0, dtype=np.float32),
+            np.zeros(0, dtype=np.uint32),
             problem,
         )
     codes = memo.codes(tokens)

@@ -45,7 +45,9 @@ class Scorer:
 
     weights: tuple[float, ...]
     names: tuple[str, ...] = FEATURE_NAMES
-    redundancy: float = 0.5  # max tf-idf cosine to an already chosen sentence
+    redundancy: float = 0.3  # max tf-idf cosine to an already chosen sentence
+    length_penalty: float = 0.5  # score -= length_penalty * log(words): favours dense sentences
+    fit_slack: int = 15  # near the budget, skip a sentence overshooting it by more than this
 
     def vector(self) -> np.ndarray:
         by_name = dict(zip(self.names, self.weights, strict=True))
@@ -60,7 +62,9 @@ def default_scorer() -> Scorer:
     return Scorer(
         weights=tuple(float(w) for w in data["weights"]),
         names=tuple(data["names"]),
-        redundancy=float(data.get("redundancy", 0.5)),
+        redundancy=float(data.get("redundancy", 0.3)),
+        length_penalty=float(data.get("length_penalty", 0.5)),
+        fit_slack=int(data.get("fit_slack", 15)),
     )
 
 
@@ -101,7 +105,7 @@ def select_sentences(
         return []
     scorer = scorer or default_scorer()
     feats = group_features(docs, groups)
-    scores = feats.matrix @ scorer.vector()
+    scores = feats.matrix @ scorer.vector() - scorer.length_penalty * np.log(np.maximum(feats.lengths, 1.0))
     word_limit = budget.word_limit
     order = np.argsort(-scores, kind="stable")
     chosen: list[int] = []
@@ -112,7 +116,9 @@ def select_sentences(
         text = " ".join(groups[i].members[0].text.split())
         if feats.lengths[i] < MIN_WORDS or text.lower() in seen_texts:
             continue
-        if chosen and float(np.max(feats.vectors[chosen] @ feats.vectors[i])) > scorer.redundancy:
+        if word_limit is not None and total and feats.lengths[i] > word_limit - total + scorer.fit_slack:
+            continue
+        if chosen and float(feats.similarity[chosen, i].max()) > scorer.redundancy:
             continue
         chosen.append(i)
         seen_texts.add(text.lower())

