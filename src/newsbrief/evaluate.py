@@ -23,6 +23,7 @@ from newsbrief.errors import InputError, MissingExtraError
 from newsbrief.model import Article, ClaimGroup, Document
 from newsbrief.select import Budget
 from newsbrief.sentences import split_sentences
+from newsbrief.text import words
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 Summarizer = Callable[[Cluster, Budget], list[str]]
@@ -220,34 +221,56 @@ def oracle_indices(
     sentences: Sequence[str], references: Sequence[str], word_limit: int | None, max_sentences: int = 50
 ) -> list[int]:
     """Greedy extractive oracle: repeatedly add the sentence that most raises ROUGE-1 + ROUGE-2 F1
-    (rouge-score's n-gram scoring, mean over references); stop at the budget or when nothing helps."""
-    from rouge_score.rouge_scorer import _create_ngrams, _score_ngrams
+    (mean over references); stop at the budget or when nothing helps.
 
-    sent_grams = [(_create_ngrams(t, 1), _create_ngrams(t, 2)) for t in map(rouge_tokens, sentences)]
-    refs = [(_create_ngrams(t, 1), _create_ngrams(t, 2)) for t in map(rouge_tokens, references)]
-    lengths = [len(s.split()) for s in sentences]
+    Tokens and n-grams are rouge-score's own; the search updates the n-gram overlap incrementally
+    (F1 = 2 * overlap / (candidate n-grams + reference n-grams)). Reported scores still come from
+    `rouge` on the chosen sentences.
+    """
+    from rouge_score.rouge_scorer import _create_ngrams
 
-    def value(uni: Counter[str], bi: Counter[str]) -> float:
-        total = sum(_score_ngrams(r1, uni).fmeasure + _score_ngrams(r2, bi).fmeasure for r1, r2 in refs)
-        return total / max(len(refs), 1)
+    grams = [[_create_ngrams(t, n) for n in (1, 2)] for t in map(rouge_tokens, sentences)]
+    refs = [[_create_ngrams(t, n) for n in (1, 2)] for t in map(rouge_tokens, references)]
+    ref_sizes = [[sum(r[n].values()) for n in (0, 1)] for r in refs]
+    sizes = [[sum(g[n].values()) for n in (0, 1)] for g in grams]
+    lengths = [len(words(s)) for s in sentences]
+    current: list[Counter[str]] = [Counter(), Counter()]
+    overlap = [[0, 0] for _ in refs]
+    total = [0, 0]
+
+    def added(i: int, r: int, n: int) -> int:
+        ref, have = refs[r][n], current[n]
+        return sum(min(have[g] + c, ref[g]) - min(have[g], ref[g]) for g, c in grams[i][n].items() if g in ref)
+
+    def value(i: int | None) -> float:
+        score = 0.0
+        for r in range(len(refs)):
+            for n in (0, 1):
+                o = overlap[r][n] + (added(i, r, n) if i is not None else 0)
+                denominator = total[n] + (sizes[i][n] if i is not None else 0) + ref_sizes[r][n]
+                score += 2.0 * o / denominator if denominator else 0.0
+        return score / max(len(refs), 1)
 
     chosen: list[int] = []
-    uni: Counter[str] = Counter()
-    bi: Counter[str] = Counter()  # bigrams never span two sentences
     best_value = 0.0
-    words = 0
-    while len(chosen) < max_sentences and (word_limit is None or words < word_limit):
+    n_words = 0
+    while len(chosen) < max_sentences and (word_limit is None or n_words < word_limit):
         best, best_i = best_value, -1
-        for i, (s_uni, s_bi) in enumerate(sent_grams):
+        for i in range(len(sentences)):
             if i in chosen or lengths[i] < 3:
                 continue
-            candidate = value(uni + s_uni, bi + s_bi)
-            if candidate > best:
+            candidate = value(i)
+            if candidate > best + 1e-12:
                 best, best_i = candidate, i
         if best_i < 0:
             break
+        for r in range(len(refs)):
+            for n in (0, 1):
+                overlap[r][n] += added(best_i, r, n)
+        for n in (0, 1):
+            current[n].update(grams[best_i][n])
+            total[n] += sizes[best_i][n]
         chosen.append(best_i)
-        uni, bi = uni + sent_grams[best_i][0], bi + sent_grams[best_i][1]
         best_value = best
-        words += lengths[best_i]
+        n_words += lengths[best_i]
     return chosen

@@ -52,12 +52,10 @@ _PRONOUN_START = re.compile(
     r"yet|then|meanwhile|instead|there|here)\b",
     re.IGNORECASE,
 )
-_SAID = re.compile(r"\b(said|says|told|according to|added|stated)\b", re.IGNORECASE)
+_SAID = re.compile(r"\b(?:said|says|told|according to|added|stated)\b")  # on lower-cased text
 _FIRST_PERSON = re.compile(r"\b(I|we|my|our|me|us)\b")
-_JUNK = re.compile(
-    r"(https?://|www\.|@\w|\bclick\b|\bphoto\b|\bimage\b|\bsubscribe\b|\bnewsletter\b|\bcaption\b|"
-    r"\bgetty\b|\bAP Photo\b|\bfile photo\b|\bcopyright\b|\(\s*\)|\|)",
-    re.IGNORECASE,
+_JUNK = re.compile(  # on lower-cased text
+    r"https?://|www\.|@\w|\b(?:click|photo|image|subscribe|newsletter|caption|getty|copyright)\b|\(\s*\)|\|"
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(\([A-Za-z .]+\))?\s*[-—–(]")
 _QUOTE = re.compile("[\"“”]")
@@ -134,6 +132,7 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
     n_terms = np.array([len(t) for t in term_lists], dtype=np.float64)
     support = np.array([g.support for g in groups], dtype=np.float64)
     stripped = [t.strip() for t in texts]
+    lowered = [t.lower() for t in stripped]
     cols: dict[str, np.ndarray] = {
         "bias": np.ones(n_groups),
         "first": (idx == 0).astype(np.float64),
@@ -158,9 +157,9 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
         "caps": np.array([_caps_share(t) for t in stripped]),
         "no_end": np.array([not t.endswith(_ENDINGS) for t in stripped], dtype=np.float64),
         "pronoun_start": np.array([bool(_PRONOUN_START.match(t)) for t in stripped], dtype=np.float64),
-        "said": _flags(_SAID, stripped),
+        "said": _flags(_SAID, lowered),
         "first_person": _flags(_FIRST_PERSON, [_QUOTED.sub(" ", t) for t in stripped]),
-        "junk": _flags(_JUNK, stripped),
+        "junk": _flags(_JUNK, lowered),
         "dateline": np.array([bool(_DATELINE.match(t)) for t in stripped], dtype=np.float64),
     }
     feats = np.column_stack([cols[name] for name in FEATURE_NAMES]) if n_groups else np.zeros((0, len(cols)))

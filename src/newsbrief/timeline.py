@@ -27,6 +27,7 @@ Certainty = Literal["stated", "resolved", "inferred"]
 NARROW_DAYS = 45  # a writing date this precise can found an event
 EVENT_GAP_DAYS = 14  # writing windows further apart than this are different events
 NEAR_DAYS = 7  # a report of an event is written within about a week of it
+COPY_SLACK_DAYS = 3  # an article that copies sentences of another was written within days of it
 _NOT_A_POINT = {"since", "until", "till", "by", "over", "within", "starting"}
 
 
@@ -165,6 +166,34 @@ def _event_label(lo: dt.date, hi: dt.date) -> str:
     return span_label(lo, hi)
 
 
+def borrow_dates(dates: Sequence[DocDate | None], groups: Sequence[ClaimGroup]) -> list[DocDate | None]:
+    """An article with no date of its own (or only a vague inferred one) that carries the same
+    sentences, word for word, as articles with a declared date was written within days of them."""
+    copies: dict[int, set[int]] = {}
+    for g in groups:
+        docs = [m.doc for m, kind in zip(g.members, g.kinds, strict=True) if kind in ("self", "exact", "near")]
+        for d in docs:
+            copies.setdefault(d, set()).update(x for x in docs if x != d)
+    out = list(dates)
+    for i, date in enumerate(dates):
+        span = _span(date)
+        if (date is not None and not date.inferred) or (span is not None and _width(span) <= NARROW_DAYS):
+            continue
+        declared = sorted(j for j in copies.get(i, ()) if (d := dates[j]) is not None and not d.inferred
+                          and _width((d.earliest, d.latest)) <= NARROW_DAYS)
+        if not declared:
+            continue
+        slack = dt.timedelta(days=COPY_SLACK_DAYS)
+        window: Span | None = (min(dates[j].earliest for j in declared) - slack,  # type: ignore[union-attr]
+                               max(dates[j].latest for j in declared) + slack)  # type: ignore[union-attr]
+        if span is not None and window is not None:
+            window = (max(window[0], span[0]), min(window[1], span[1])) if _overlaps(window, span) else None
+        if window is not None:
+            refs = "".join(f"[{j + 1}]" for j in declared)
+            out[i] = DocDate(window[0], window[1], True, f"carries the same sentences as {refs}, dated")
+    return out
+
+
 def assign_events(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> EventAssignment:
     """Date the documents, split the cluster into distinct events, and place each claim group."""
     return _assign(docs, groups, [find_expressions(d.text) for d in docs])
@@ -172,7 +201,7 @@ def assign_events(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Eve
 
 def _assign(docs: Sequence[Document], groups: Sequence[ClaimGroup],
             exprs: Sequence[Sequence[DateExpr]]) -> EventAssignment:
-    dates = list(refine_dates(docs, exprs))
+    dates = borrow_dates(refine_dates(docs, exprs), groups)
     spans = [_span(d) for d in dates]
     seeds = sorted((i for i, s in enumerate(spans) if s and _width(s) <= NARROW_DAYS),
                    key=lambda i: (spans[i] or (dt.date.min, dt.date.min))[0])
