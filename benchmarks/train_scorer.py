@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -88,7 +89,7 @@ def summarize(example: Example, scorer: Scorer, words: int) -> list[str]:
 
 
 def cross_validate(
-    examples: Sequence[Example], columns: Sequence[str], words: int, c: float = 0.1, **selection: float
+    examples: Sequence[Example], columns: Sequence[str], words: int, c: float = 0.1, **selection: Any
 ) -> dict[str, float]:
     """Mean ROUGE over all clusters, each summarized by the model trained on the other folds.
 

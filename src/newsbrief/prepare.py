@@ -183,7 +183,10 @@ def _vector(text: str, features: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 def site_notice(text: str, n_words: int) -> str | None:
     """The kind of site notice (crawl notice, sign-up page...) a page is, by the brief's own patterns
-    (`newsbrief.relevance.PAGE_NOTICES`) applied to paragraphs; None for an article."""
+    (`newsbrief.relevance.PAGE_NOTICES`) applied to paragraphs; None for an article. Only short pages
+    are checked (the patterns cost a millisecond on a long article, and a long page is an article)."""
+    if n_words > NOTICE_MAX_WORDS:
+        return None
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     for name, pattern in PAGE_NOTICES:
         if not pattern.search(text):
