@@ -170,19 +170,23 @@ def _strip_tags(line: str, removed: list[RemovedLine]) -> str:
     return line
 
 
+def clean_text(article: Article) -> tuple[str, str, list[RemovedLine]]:
+    """The cleaned text, title and removed lines of one article (no sentences, no date)."""
+    is_plain = article.path is None or not article.path.lower().endswith((".html", ".htm"))
+    text, title, removed = clean_lines(article.text, title=article.title, find_title=is_plain or not article.title)
+    return text, title or "", removed
+
+
 def clean_article(article: Article, doc: int = 0) -> Document:
     """Turn one raw article into a cleaned `Document` with its sentences (pure, per article)."""
     from newsbrief.dates import document_date
 
-    is_plain = article.path is None or not article.path.lower().endswith((".html", ".htm"))
-    text, title, removed = clean_lines(
-        article.text, title=article.title, find_title=is_plain or not article.title
-    )
+    text, title, removed = clean_text(article)
     sentences = tuple(s for s in split_sentences(text, doc=doc) if len(words(s.text)) > 0)
     return Document(
         id=article.id or article.fingerprint(),
         article=article,
-        title=title or "",
+        title=title,
         text=text,
         sentences=sentences,
         removed=tuple(removed),

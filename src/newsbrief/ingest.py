@@ -23,7 +23,7 @@ from newsbrief.dedup import DuplicateIndex
 from newsbrief.errors import InputError
 from newsbrief.model import Article
 from newsbrief.prepare import PreparedArticle, prepare_batch
-from newsbrief.readers import READERS, ReadOptions, read_records
+from newsbrief.readers import ReadOptions, read_records, reader_for
 from newsbrief.store import Store, pack_vector
 from newsbrief.stories import ClusterParams, Story, StoryIndex
 from newsbrief.warc import is_warc, iter_warc
@@ -134,8 +134,8 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
                     result = read_records([(label, record)], label, options)
                     warnings.extend(result.warnings)
                     yield from result.articles
-            elif file.suffix.lower() in READERS:
-                result = READERS[file.suffix.lower()](file, options)
+            elif (reader := reader_for(file)) is not None:
+                result = reader(file, options)
                 warnings.extend(result.warnings)
                 yield from result.articles
             else:

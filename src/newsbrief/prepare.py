@@ -22,7 +22,7 @@ import numpy as np
 import snowballstemmer
 from datasketch import MinHash
 
-from newsbrief.clean import clean_lines
+from newsbrief.clean import clean_text
 from newsbrief.model import Article, DocDate
 from newsbrief.relevance import NOTICE_MAX_WORDS, PAGE_NOTICES
 from newsbrief.text import canonical_aliases, stopwords, words
@@ -159,13 +159,6 @@ def _date_of(article: Article, text: str) -> DocDate | None:
     return document_date(article, text)
 
 
-def _clean(article: Article) -> tuple[str, str]:
-    """Cleaned text and title, as `newsbrief.clean.clean_article` finds them (without sentences)."""
-    is_plain = article.path is None or not article.path.lower().endswith((".html", ".htm"))
-    text, title, _ = clean_lines(article.text, title=article.title, find_title=is_plain or not article.title)
-    return text, title or ""
-
-
 def _vector(text: str, features: list[int]) -> tuple[np.ndarray, np.ndarray]:
     counts: Counter[int] = Counter(f for f in features if f >= 0)
     stop = stopwords("en")
@@ -210,7 +203,7 @@ def article_key(article: Article, content_hash: str) -> str:
 def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArticle:
     """Prepare one article (pure); a ``memo`` (word codes, MinHash permutations) may serve a batch."""
     memo = memo or _Memo({})
-    text, title = _clean(article)
+    text, title, _ = clean_text(article)
     folded = canonical_aliases(unicodedata.normalize("NFKC", text))
     tokens = words(folded)
     content_hash = hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()

@@ -253,6 +253,27 @@ READERS: dict[str, Reader] = {
 }
 
 
+def read_warc_file(path: Path, options: ReadOptions) -> ReadResult:
+    """Every HTML page of a WARC file from a news crawl (warcio; imported only when needed)."""
+    from newsbrief.warc import read_warc
+
+    return read_warc(path, options)
+
+
+WARC_ENDINGS = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+def is_warc(path: str | Path) -> bool:
+    return str(path).lower().endswith(WARC_ENDINGS)
+
+
+def reader_for(path: Path) -> Reader | None:
+    """The reader for a file, by its ending (``.warc.gz`` included)."""
+    if is_warc(path):
+        return read_warc_file
+    return READERS.get(path.suffix.lower())
+
+
 def _walk(path: Path) -> Iterator[Path]:
     for child in sorted(path.rglob("*")):
         if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
@@ -281,11 +302,11 @@ def read_inputs(inputs: Sequence[str | Path | Article], options: ReadOptions | N
         if path.is_dir() and not files:
             result.warnings.append(f"{path}: folder is empty")
         for file in files:
-            reader = READERS.get(file.suffix.lower())
+            reader = reader_for(file)
             if reader is None:
                 result.warnings.append(
                     f"skipped {file}: not a supported file type ({file.suffix or 'no extension'}); "
-                    f"newsbrief reads {', '.join(sorted(set(READERS)))}"
+                    f"newsbrief reads {', '.join(sorted(set(READERS) | set(WARC_ENDINGS)))}"
                 )
                 continue
             result.extend(reader(file, options))

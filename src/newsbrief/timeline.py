@@ -171,9 +171,9 @@ def borrow_dates(dates: Sequence[DocDate | None], groups: Sequence[ClaimGroup]) 
     sentences, word for word, as articles with a declared date was written within days of them."""
     copies: dict[int, set[int]] = {}
     for g in groups:
-        docs = [m.doc for m, kind in zip(g.members, g.kinds, strict=True) if kind in ("self", "exact", "near")]
-        for d in docs:
-            copies.setdefault(d, set()).update(x for x in docs if x != d)
+        copied = [m.doc for m, kind in zip(g.members, g.kinds, strict=True) if kind in ("self", "exact", "near")]
+        for doc in copied:
+            copies.setdefault(doc, set()).update(x for x in copied if x != doc)
     out = list(dates)
     for i, date in enumerate(dates):
         span = _span(date)

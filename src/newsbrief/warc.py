@@ -13,12 +13,7 @@ from pathlib import Path
 from newsbrief.model import Article
 from newsbrief.readers import ReadOptions, ReadResult, decode, html_article
 
-WARC_ENDINGS = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_RECORD_BYTES = 5_000_000
-
-
-def is_warc(path: str | Path) -> bool:
-    return str(path).lower().endswith(WARC_ENDINGS)
 
 
 def _charset(content_type: str) -> str | None:
