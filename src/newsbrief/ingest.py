@@ -23,10 +23,10 @@ from newsbrief.dedup import DuplicateIndex
 from newsbrief.errors import InputError
 from newsbrief.model import Article
 from newsbrief.prepare import PreparedArticle, prepare_batch
-from newsbrief.readers import ReadOptions, read_records, reader_for
+from newsbrief.readers import ReadOptions, is_warc, read_records, reader_for
 from newsbrief.store import Store, pack_vector
 from newsbrief.stories import ClusterParams, Story, StoryIndex
-from newsbrief.warc import is_warc, iter_warc
+from newsbrief.warc import iter_warc
 
 BATCH_SIZE = 250
 MAX_EXAMPLES = 10
