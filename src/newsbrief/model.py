@@ -147,6 +147,8 @@ class Source:
     published: str | None
     date_inferred: bool = False
     outlet: str | None = None
+    also_in: tuple[str, ...] = ()
+    """Other outlets (or files) that carry the same article: syndicated copies counted as this source."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,9 @@ class Dropped:
     label: str
     reason: str
     doc_id: str | None = None
+    copy_of: str | None = None
+    """For a copy of a kept document (a syndicated wire story): the doc_id of the one kept."""
+    outlet: str | None = None
 
 
 @dataclass(frozen=True)

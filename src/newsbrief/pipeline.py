@@ -147,7 +147,7 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     return Brief(
         title=brief_title(docs),
         sentences=sentences,
-        sources=tuple(_source(i, d, dates[i]) for i, d in enumerate(docs)),
+        sources=tuple(_source(i, d, dates[i], prepared.dropped) for i, d in enumerate(docs)),
         dropped=prepared.dropped,
         warnings=read_warnings + prepared.warnings,
         words=sum(len(words(s.text)) for s in sentences),
@@ -173,7 +173,7 @@ def _brief_sentence(group: ClaimGroup, docs: Sequence[Document], event: int | No
     )
 
 
-def _source(index: int, doc: Document, date: DocDate | None) -> Source:
+def _source(index: int, doc: Document, date: DocDate | None, dropped: Sequence[Dropped]) -> Source:
     """Source ``index + 1``; ``date`` is the cluster-level writing date (see `newsbrief.dates.refine_dates`)."""
     article = doc.article
     return Source(
@@ -184,6 +184,7 @@ def _source(index: int, doc: Document, date: DocDate | None) -> Source:
         published=_iso(date),
         date_inferred=bool(date and date.inferred),
         outlet=article.source,
+        also_in=tuple(d.outlet or d.label for d in dropped if d.copy_of == doc.id),
     )
 
 

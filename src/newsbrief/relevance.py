@@ -70,6 +70,8 @@ NOTICE_MAX_WORDS = 250
 class RelevanceOptions:
     min_similarity: float = 0.04
     """Documents less similar than this to the rest of a cluster (of 3 or more) are off-topic."""
+    copy_similarity: float = 0.9
+    """Documents at least this similar (TF-IDF cosine) to an earlier one are copies of it."""
 
 
 def page_notice(doc: Document) -> str | None:
@@ -84,13 +86,17 @@ def page_notice(doc: Document) -> str | None:
     return None
 
 
-def similarity_to_rest(docs: Sequence[Document]) -> np.ndarray:
-    """Cosine similarity of each document to the centroid of the others."""
+def doc_matrix(docs: Sequence[Document]) -> np.ndarray:
+    """Dense, L2-normalised TF-IDF rows of whole documents (a cluster is small)."""
     matrix, _, _ = tfidf([[t for terms in doc_terms(d) for t in terms] for d in docs])
-    dense = matrix.toarray()
+    return np.asarray(matrix.toarray())
+
+
+def similarity_to_rest(dense: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each document row to the centroid of the other rows."""
     total = dense.sum(axis=0)
-    sims = np.zeros(len(docs))
-    for i in range(len(docs)):
+    sims = np.zeros(len(dense))
+    for i in range(len(dense)):
         rest = total - dense[i]
         norm = np.linalg.norm(rest)
         sims[i] = float(dense[i] @ rest / norm) if norm else 0.0
@@ -100,43 +106,54 @@ def similarity_to_rest(docs: Sequence[Document]) -> np.ndarray:
 def filter_documents(
     docs: Sequence[Document], options: RelevanceOptions = RelevanceOptions()
 ) -> tuple[list[Document], list[Dropped], list[str]]:
-    """Split documents into kept ones and dropped ones (with the reason); also return warnings."""
-    kept: list[Document] = []
+    """Split documents into kept ones and dropped ones (with the reason); also return warnings.
+
+    Dropped: pages with no text, site notices, copies of an earlier document (the same wire story
+    on another site, or the same file twice: `Dropped.copy_of` names the one kept), and, in a
+    cluster of three or more, documents that share almost nothing with the others.
+    """
     dropped: list[Dropped] = []
-    seen: dict[str, Document] = {}
+    candidates: list[Document] = []
     for doc in docs:
-        reason = None
-        key = " ".join(doc.text.lower().split())
-        if not doc.sentences:
-            reason = "no article text after cleaning"
-        elif key in seen:
-            reason = f"duplicate of {seen[key].label}"
-        else:
-            notice = page_notice(doc)
-            if notice:
-                reason = f"not an article: {notice}"
+        reason = "no article text after cleaning" if not doc.sentences else None
+        if reason is None and (notice := page_notice(doc)):
+            reason = f"not an article: {notice}"
         if reason:
             dropped.append(Dropped(doc.label, reason, doc.id))
         else:
-            seen[key] = doc
-            kept.append(doc)
-    warnings: list[str] = []
-    if len(kept) >= 3:
-        sims = similarity_to_rest(kept)
-        off = [i for i in np.argsort(sims) if sims[i] < options.min_similarity][: len(kept) - 2]
-        for i in sorted(off):
+            candidates.append(doc)
+    if not candidates:
+        return [], dropped, []
+    dense = doc_matrix(candidates)
+    keep: list[int] = []
+    for i, doc in enumerate(candidates):
+        original = next((j for j in keep if float(dense[i] @ dense[j]) >= options.copy_similarity), None)
+        if original is None:
+            keep.append(i)
+        else:
+            source = candidates[original]
             dropped.append(
-                Dropped(
-                    kept[i].label,
-                    f"off-topic: shares little with the other articles (similarity {sims[i]:.2f})",
-                    kept[i].id,
+                Dropped(doc.label, f"copy of {source.label}", doc.id, copy_of=source.id, outlet=doc.article.source)
+            )
+    warnings: list[str] = []
+    if len(keep) >= 3:
+        sims = similarity_to_rest(dense[keep])
+        off = {keep[i] for i in np.argsort(sims)[: len(keep) - 2] if sims[i] < options.min_similarity}
+        for k, i in enumerate(keep):
+            if i in off:
+                dropped.append(
+                    Dropped(
+                        candidates[i].label,
+                        f"off-topic: shares little with the other articles (similarity {sims[k]:.2f})",
+                        candidates[i].id,
+                    )
                 )
-            )
-        kept = [d for i, d in enumerate(kept) if i not in set(off)]
-    elif len(kept) == 2:
-        sims = similarity_to_rest(kept)
-        if sims[0] < options.min_similarity:
+        keep = [i for i in keep if i not in off]
+    elif len(keep) == 2:
+        similarity = float(dense[keep[0]] @ dense[keep[1]])
+        if similarity < options.min_similarity:
             warnings.append(
-                f"the two articles share little vocabulary (similarity {sims[0]:.2f}); they may be different stories"
+                f"the two articles share little vocabulary (similarity {similarity:.2f}); "
+                "they may be different stories"
             )
-    return kept, dropped, warnings
+    return [candidates[i] for i in keep], dropped, warnings

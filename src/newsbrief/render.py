@@ -50,6 +50,8 @@ def _source_line(source: Source) -> str:
     if source.outlet:
         parts.append(source.outlet)
     parts.append(source.location)
+    if source.also_in:
+        parts.append("also carried by " + ", ".join(source.also_in))
     if source.published:
         parts.append(source.published + (" (inferred)" if source.date_inferred else ""))
     return " — ".join(parts)
