@@ -135,3 +135,12 @@ def test_every_brief_sentence_is_verbatim_in_a_source_for_all_validation_cluster
             assert any(
                 " ".join(sentence.text.split()) in raw[c.doc_id] for c in sentence.citations
             ), (cluster.id, sentence.text)
+
+
+def test_sources_of_only_short_sentences_still_get_a_brief() -> None:
+    docs = _docs(["Fire downtown. Two hurt. Road closed."])
+    chosen = select_sentences(docs, _singletons(docs), Budget(words=4))
+    texts = [g.members[0].text for g in chosen]
+    assert len(texts) == 2 and set(texts) <= {"Fire downtown.", "Two hurt.", "Road closed."}
+    assert [g.members[0].index for g in chosen] == sorted(g.members[0].index for g in chosen)
+    assert select_sentences(docs, [], Budget()) == []

@@ -45,6 +45,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     "first_person",  # I, we, my, our outside quotes: columns, comments
     "junk",  # web furniture words (click, photo, subscribe, @, http)
     "dateline",  # starts with a dateline or agency tag, as wire leads do
+    "quote_start",  # opens with a quotation
+    "weekday",  # names a day (Monday, yesterday): an event statement
+    "money_pct",  # a sum or a percentage
+    "modal",  # would, could, may, might, should: speculation
+    "colon",  # has a colon (lists, labels, headings)
+    "paren",  # has a parenthesis
+    "last3",  # among the last three sentences of its document (sign-offs, corrections)
+    "word_len",  # mean characters per word
+    "stop_share",  # share of words that are stop words
 )
 
 _PRONOUN_START = re.compile(
@@ -57,6 +66,9 @@ _FIRST_PERSON = re.compile(r"\b(I|we|my|our|me|us)\b")
 _JUNK = re.compile(  # on lower-cased text
     r"https?://|www\.|@\w|\b(?:click|photo|image|subscribe|newsletter|caption|getty|copyright)\b|\(\s*\)|\|"
 )
+_WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b")
+_MONEY = re.compile(r"[$£€%]|\b(?:percent|million|billion)\b")
+_MODAL = re.compile(r"\b(?:would|could|may|might|should)\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(\([A-Za-z .]+\))?\s*[-—–(]")
 _QUOTE = re.compile("[\"“”]")
 _QUOTED = re.compile(r"[\"“].*?[\"”]")
@@ -161,6 +173,15 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
         "first_person": _flags(_FIRST_PERSON, [_QUOTED.sub(" ", t) for t in stripped]),
         "junk": _flags(_JUNK, lowered),
         "dateline": np.array([bool(_DATELINE.match(t)) for t in stripped], dtype=np.float64),
+        "quote_start": np.array([t[:1] in "\"“'‘" for t in stripped], dtype=np.float64),
+        "weekday": _flags(_WEEKDAY, lowered),
+        "money_pct": _flags(_MONEY, lowered),
+        "modal": _flags(_MODAL, lowered),
+        "colon": np.array([":" in t for t in stripped], dtype=np.float64),
+        "paren": np.array(["(" in t for t in stripped], dtype=np.float64),
+        "last3": (idx >= totals - 3).astype(np.float64),
+        "word_len": np.array([len(t) for t in stripped], dtype=np.float64) / np.maximum(lengths, 1.0) / 10.0,
+        "stop_share": 1.0 - n_terms / np.maximum(lengths, 1.0),
     }
     feats = np.column_stack([cols[name] for name in FEATURE_NAMES]) if n_groups else np.zeros((0, len(cols)))
     return GroupFeatures(matrix=feats, similarity=sims, lengths=lengths)

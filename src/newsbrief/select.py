@@ -18,7 +18,7 @@ from importlib import resources
 
 import numpy as np
 
-from newsbrief.features import FEATURE_NAMES, group_features
+from newsbrief.features import FEATURE_NAMES, GroupFeatures, group_features
 from newsbrief.model import ClaimGroup, Document
 
 DEFAULT_WORDS = 150
@@ -72,8 +72,12 @@ def score_groups(docs: Sequence[Document], groups: Sequence[ClaimGroup], scorer:
     """One score per group: higher means more worth a place in the brief."""
     if not groups:
         return np.zeros(0)
-    feats = group_features(docs, groups)
-    return feats.matrix @ scorer.vector()
+    return _scores(group_features(docs, groups), scorer)
+
+
+def _scores(feats: GroupFeatures, scorer: Scorer) -> np.ndarray:
+    """Linear score minus the length penalty: the order in which groups are considered."""
+    return feats.matrix @ scorer.vector() - scorer.length_penalty * np.log(np.maximum(feats.lengths, 1.0))
 
 
 def _doc_date(docs: Sequence[Document], doc: int) -> dt.date | None:
@@ -105,16 +109,18 @@ def select_sentences(
         return []
     scorer = scorer or default_scorer()
     feats = group_features(docs, groups)
-    scores = feats.matrix @ scorer.vector() - scorer.length_penalty * np.log(np.maximum(feats.lengths, 1.0))
+    scores = _scores(feats, scorer)
     word_limit = budget.word_limit
     order = np.argsort(-scores, kind="stable")
+    # Fragments never make a brief, unless the sources hold nothing longer.
+    min_words = MIN_WORDS if float(feats.lengths.max()) >= MIN_WORDS else 1
     chosen: list[int] = []
     total = 0
     seen_texts: set[str] = set()
     for idx in order:
         i = int(idx)
         text = " ".join(groups[i].members[0].text.split())
-        if feats.lengths[i] < MIN_WORDS or text.lower() in seen_texts:
+        if feats.lengths[i] < min_words or not text or text.lower() in seen_texts:
             continue
         if word_limit is not None and total and feats.lengths[i] > word_limit - total + scorer.fit_slack:
             continue
