@@ -98,7 +98,7 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
 _CHILD = """
 import sys
 from newsbrief.ingest import ingest
-ingest([sys.argv[1]], sys.argv[2], workers=1, batch_size=50)
+ingest([sys.argv[1]], sys.argv[2], workers=1, batch_size=50, commit_every=50)
 """
 
 
@@ -138,3 +138,24 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store_and_rerun_completes(
     total = _consistent(db)
     assert total == report.added + report.duplicates + report.unchanged
     assert total + report.rejected == len(records)
+
+
+def test_prepared_text_matches_the_briefs_own_word_view(multinews_val: Path) -> None:
+    """The ingest's fast tokenising sees the words the brief sees (aliases folded, curly quotes plain),
+    and its duplicate buckets are the ones the duplicate index computes, so a copy found in a brief is
+    found in the store."""
+    from newsbrief.clean import clean_text
+    from newsbrief.dedup import buckets
+    from newsbrief.model import Article
+    from newsbrief.prepare import fold_words, prepare_batch
+    from newsbrief.text import canonical_aliases, words
+
+    records = _multinews_records(multinews_val, 5)
+    texts = [r["text"] for r in records] + ["The U.S. and the United States’ “allies” met the U.N. — in Britain."]
+    for text in texts:
+        cleaned, _, _ = clean_text(Article(text=text))
+        assert fold_words(cleaned)[1] == words(canonical_aliases(cleaned))
+    assert fold_words(texts[-1])[1][:4] == ["the", "us", "and", "the"]
+    for p in prepare_batch([Article(text=t) for t in texts[:-1]]):
+        if p.problem is None:
+            assert list(p.buckets) == buckets(p.minhash)

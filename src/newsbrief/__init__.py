@@ -34,6 +34,7 @@ __all__ = [
     "Sentence",
     "Source",
     "brief",
+    "timeline_of",
     "__version__",
 ]
 
@@ -42,7 +43,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 def __getattr__(name: str) -> object:
     # The pipeline pulls in numpy and scipy; import it when first asked for, not on `import newsbrief`.
-    if name in ("brief", "BriefOptions"):
+    if name in ("brief", "BriefOptions", "timeline_of"):
         from newsbrief import pipeline
 
         return getattr(pipeline, name)

@@ -64,10 +64,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from newsbrief.pipeline import BriefOptions, timeline
+    from newsbrief.pipeline import BriefOptions, timeline_of
     from newsbrief.timeline import timeline_markdown
 
-    result, warnings = timeline(args.paths, BriefOptions(cluster=args.cluster))
+    result, warnings = timeline_of(args.paths, BriefOptions(cluster=args.cluster))
     _warn(warnings)
     _write(timeline_markdown(result), None)
     return 0

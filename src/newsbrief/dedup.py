@@ -12,7 +12,6 @@ takes about 0.5 GB per 100,000 articles.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -21,9 +20,8 @@ import numpy as np
 from datasketch import LeanMinHash
 
 from newsbrief.model import Article
-from newsbrief.prepare import MINHASH_SEED, NUM_PERM, prepare_batch
+from newsbrief.prepare import BANDS, MINHASH_SEED, NUM_PERM, lsh_buckets, prepare_batch
 
-BANDS = 32
 ROWS = NUM_PERM // BANDS
 DUPLICATE_THRESHOLD = 0.5
 """Estimated Jaccard similarity of word 4-shingles above which two articles are copies of one text."""
@@ -31,15 +29,7 @@ DUPLICATE_THRESHOLD = 0.5
 
 def buckets(minhash: np.ndarray) -> list[int]:
     """The LSH bucket of each band of a MinHash, as signed 64-bit integers (band index mixed in)."""
-    values = np.ascontiguousarray(minhash, dtype="<u4").reshape(BANDS, ROWS)
-    return [
-        int.from_bytes(
-            hashlib.blake2b(bytes([band]) + values[band].tobytes(), digest_size=8).digest(),
-            "little",
-            signed=True,
-        )
-        for band in range(BANDS)
-    ]
+    return list(lsh_buckets(minhash))
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -93,24 +83,27 @@ class DuplicateIndex:
         self.table = table
         self.threshold = threshold
 
-    def find(self, minhash: np.ndarray, exclude: int | None = None) -> DuplicateMatch | None:
-        """The best-matching earlier article if it is a near-duplicate, else None."""
+    def find(
+        self, minhash: np.ndarray, exclude: int | None = None, bands: Sequence[int] | None = None
+    ) -> DuplicateMatch | None:
+        """The best-matching earlier article if it is a near-duplicate, else None (``bands``: the
+        MinHash's buckets when already computed, as `PreparedArticle.buckets`)."""
         if len(minhash) != NUM_PERM:
             return None
         best: tuple[float, int] | None = None
-        for article_id, signature in self.table.bucket_matches(buckets(minhash)):
+        for article_id, signature in self.table.bucket_matches(bands or buckets(minhash)):
             if article_id == exclude or len(signature) != NUM_PERM:
                 continue
-            score = float(np.mean(signature == minhash))
+            score = int(np.count_nonzero(signature == minhash)) / NUM_PERM
             if best is None or (score, -article_id) > (best[0], -best[1]):
                 best = (score, article_id)
         if best is None or best[0] < self.threshold:
             return None
         return DuplicateMatch(self.table.original_of(best[1]), best[1], best[0])
 
-    def add(self, article_id: int, minhash: np.ndarray) -> None:
+    def add(self, article_id: int, minhash: np.ndarray, bands: Sequence[int] | None = None) -> None:
         if len(minhash) == NUM_PERM:
-            self.table.add_buckets(article_id, buckets(minhash))
+            self.table.add_buckets(article_id, bands or buckets(minhash))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""Ingest: read -> prepare in batches (worker processes) -> dedup -> cluster -> commit per batch.
+"""Ingest: read -> prepare in batches (worker processes) -> dedup -> cluster -> commit.
 
-Each batch is one transaction, so an interrupted ingest keeps every batch it reported and a rerun
-skips those articles as unchanged and completes the rest.
+A transaction holds whole batches and is committed every `COMMIT_ARTICLES` articles or `COMMIT_SECONDS`
+seconds, whichever comes first, so an interrupted ingest keeps every commit and a rerun skips those
+articles as unchanged and completes the rest. (One commit per 250-article batch wrote most pages of the
+duplicate-bucket index again each time: its cost grew with the store.)
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from newsbrief.stories import ClusterParams, Story, StoryIndex
 from newsbrief.warc import iter_warc
 
 BATCH_SIZE = 250
+COMMIT_ARTICLES = 2000
+COMMIT_SECONDS = 3.0
 MAX_EXAMPLES = 10
 
 
@@ -188,24 +192,24 @@ class _Ingester:
         self.dups = DuplicateIndex(store)
 
     def batch(self, prepared: Sequence[PreparedArticle]) -> None:
+        """Store a batch; the caller holds the transaction (`Store.transaction`)."""
         dirty: set[int] = set()
         recompute: set[int] = set()
         changed: list[np.ndarray] = []
-        with self.store.transaction():
-            for p in prepared:
-                self.one(p, dirty, recompute, changed)
-            for story_id in sorted(recompute):
-                self.store.recompute_story(story_id)
-                self.index.remove(story_id)
-                for story in self.store.load_stories(story_id):
-                    self.index.add(story)
-            self.store.save_stories(
-                self.index.stories[s] for s in sorted(dirty - recompute) if s in self.index.stories
-            )
-            for story_id in dirty - recompute - set(self.index.stories):
-                self.store.refresh_story(story_id)
-            if changed:
-                self.store.save_term_stats(self.stats, np.concatenate(changed))
+        for p in prepared:
+            self.one(p, dirty, recompute, changed)
+        for story_id in sorted(recompute):
+            self.store.recompute_story(story_id)
+            self.index.remove(story_id)
+            for story in self.store.load_stories(story_id):
+                self.index.add(story)
+        self.store.save_stories(
+            self.index.stories[s] for s in sorted(dirty - recompute) if s in self.index.stories
+        )
+        for story_id in dirty - recompute - set(self.index.stories):
+            self.store.refresh_story(story_id)
+        if changed:
+            self.store.save_term_stats(self.stats, np.concatenate(changed))
 
     def one(
         self, p: PreparedArticle, dirty: set[int], recompute: set[int], changed: list[np.ndarray]
@@ -224,21 +228,21 @@ class _Ingester:
             store.update_article(
                 article_id, p, pack_vector(p.term_ids, self.stats.weigh(p.term_ids, p.term_weights))
             )
-            self.dups.add(article_id, p.minhash)
+            self.dups.add(article_id, p.minhash, p.buckets)
             story_id = store.story_of(article_id)
             if story_id is not None:
                 recompute.add(story_id)
             report.updated += 1
             return
         exact = store.by_content(p.content_hash)
-        match = None if exact is not None else self.dups.find(p.minhash)
+        match = None if exact is not None else self.dups.find(p.minhash, bands=p.buckets)
         if exact is not None or match is not None:
             original = store.original_of(exact) if exact is not None else match.original  # type: ignore[union-attr]
             similarity = 1.0 if exact is not None else match.similarity  # type: ignore[union-attr]
             vector = self.stats.weigh(p.term_ids, p.term_weights)
             article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
             store.link_duplicate(article_id, original, similarity, "exact" if exact is not None else "near")
-            self.dups.add(article_id, p.minhash)
+            self.dups.add(article_id, p.minhash, p.buckets)
             story_id = store.story_of(original)
             if story_id is not None:
                 store.join_story(article_id, story_id, similarity)
@@ -249,7 +253,7 @@ class _Ingester:
         changed.append(p.term_ids)
         vector = self.stats.weigh(p.term_ids, p.term_weights)
         article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
-        self.dups.add(article_id, p.minhash)
+        self.dups.add(article_id, p.minhash, p.buckets)
         story, score = self.index.best(p.term_ids, vector, p.day)
         if story is None:
             story = Story(
@@ -272,8 +276,11 @@ def ingest(
     workers: int | None = None,
     batch_size: int = BATCH_SIZE,
     params: ClusterParams | None = None,
+    commit_every: int = COMMIT_ARTICLES,
 ) -> IngestReport:
     """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
+
+    Commits after every ``commit_every`` articles (whole batches) or `COMMIT_SECONDS` seconds.
 
     ``workers`` processes run the per-article step (default: one per core, at most 2 when there
     are 2 cores); 1 runs everything in this process.
@@ -292,11 +299,16 @@ def ingest(
             bar = tqdm(
                 disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True
             )
-            with bar:
+            with bar, store.transaction():
                 batches = _batches(iter_articles(files, report.warnings), batch_size)
-                mark = time.perf_counter()
+                mark = committed = time.perf_counter()
+                pending = 0
                 for prepared in prepared_batches(batches, pool):
                     ingester.batch(prepared)
+                    pending += len(prepared)
+                    if pending >= commit_every or time.perf_counter() - committed >= COMMIT_SECONDS:
+                        store.commit()
+                        pending, committed = 0, time.perf_counter()
                     report.timings.append((len(prepared), time.perf_counter() - mark))
                     mark = time.perf_counter()
                     bar.update(len(prepared))

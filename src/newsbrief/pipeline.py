@@ -114,7 +114,7 @@ def brief(inputs: Input | Sequence[Input], options: BriefOptions | None = None, 
     return assemble(prepare_articles(articles, options), options, tuple(warnings))
 
 
-def timeline(inputs: Input | Sequence[Input], options: BriefOptions | None = None) -> tuple[Timeline, list[str]]:
+def timeline_of(inputs: Input | Sequence[Input], options: BriefOptions | None = None) -> tuple[Timeline, list[str]]:
     """The full timeline of a cluster (every dated entry), and the reading warnings."""
     from newsbrief.timeline import build_timeline
 
@@ -127,23 +127,26 @@ def timeline(inputs: Input | Sequence[Input], options: BriefOptions | None = Non
 def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str, ...] = ()) -> Brief:
     """Select sentences, add facts and timeline, and cite every source of each sentence."""
     docs, groups = prepared.docs, prepared.groups
-    chosen = select_sentences(docs, groups, Budget(words=options.words, sentences=options.sentences))
-    timeline = None
+    dated = None
     if options.timeline:
         from newsbrief.timeline import build_timeline
 
-        timeline = build_timeline(docs, groups, limit=options.timeline_entries)
+        dated = build_timeline(docs, groups, limit=options.timeline_entries)
         if options.order == "newest":
-            timeline = dataclasses.replace(timeline, events=timeline.events[::-1])
+            dated = dataclasses.replace(dated, events=dated.events[::-1])
+    # When the cluster reports several events, the brief shows each of them.
+    cover = [frozenset(g for g, e in dated.group_events if e == ev.id) for ev in dated.events] if dated else []
+    budget = Budget(words=options.words, sentences=options.sentences)
+    chosen = select_sentences(docs, groups, budget, cover=cover if len(cover) > 1 else ())
     facts = None
     if options.facts:
         from newsbrief.facts import extract_facts
 
         facts = extract_facts(docs, ner=options.ner)
     sentences = tuple(
-        _brief_sentence(group, docs, timeline.event_of(group.id) if timeline else None) for group in chosen
+        _brief_sentence(group, docs, dated.event_of(group.id) if dated else None) for group in chosen
     )
-    dates = timeline.doc_dates if timeline else tuple(d.date for d in docs)
+    dates = dated.doc_dates if dated else tuple(d.date for d in docs)
     return Brief(
         title=brief_title(docs),
         sentences=sentences,
@@ -152,7 +155,7 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
         warnings=read_warnings + prepared.warnings,
         words=sum(len(words(s.text)) for s in sentences),
         facts=facts,
-        timeline=timeline,
+        timeline=dated,
     )
 
 

@@ -103,8 +103,13 @@ def select_sentences(
     groups: Sequence[ClaimGroup],
     budget: Budget,
     scorer: Scorer | None = None,
+    cover: Sequence[frozenset[int]] = (),
 ) -> list[ClaimGroup]:
-    """The claim groups that make the brief, in reading order."""
+    """The claim groups that make the brief, in reading order.
+
+    ``cover`` holds sets of group ids (the claims of each event of the cluster) of which the brief
+    must show at least one each when the sources allow: a lower-scored choice makes room.
+    """
     if not groups:
         return []
     scorer = scorer or default_scorer()
@@ -133,4 +138,43 @@ def select_sentences(
             break
         if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
+    if cover:
+        _cover(cover, chosen, [int(i) for i in order], groups, feats.lengths, budget, min_words)
     return reading_order(docs, [groups[i] for i in chosen])
+
+
+def _cover(
+    cover: Sequence[frozenset[int]],
+    chosen: list[int],
+    order: list[int],
+    groups: Sequence[ClaimGroup],
+    lengths: np.ndarray,
+    budget: Budget,
+    min_words: int,
+) -> None:
+    """Give every set of ``cover`` its best group in ``chosen`` (kept in score order), dropping the
+    lowest-scored choices whose set keeps another member until the new one fits the budget."""
+    set_of = {gid: k for k, ids in enumerate(cover) for gid in ids}
+
+    def removable(i: int) -> bool:
+        k = set_of.get(groups[i].id)
+        return k is None or sum(1 for j in chosen if set_of.get(groups[j].id) == k) > 1
+
+    for ids in cover:
+        if any(groups[i].id in ids for i in chosen):
+            continue
+        best = next((i for i in order if groups[i].id in ids and lengths[i] >= min_words), None)
+        if best is None:
+            continue
+
+        def fits(new: int) -> bool:
+            total = sum(int(lengths[i]) for i in chosen) + int(lengths[new])
+            words_ok = budget.word_limit is None or total <= budget.word_limit or not chosen
+            return words_ok and (budget.sentences is None or len(chosen) < budget.sentences)
+
+        while not fits(best):
+            victim = next((i for i in reversed(chosen) if removable(i)), None)
+            if victim is None:
+                break
+            chosen.remove(victim)
+        chosen.append(best)

@@ -24,6 +24,10 @@ from newsbrief.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
 from newsbrief.stories import Story, TermStats, centroid
 
 SCHEMA_VERSION = 1
+CACHE_KIB = 256 * 1024
+"""SQLite page cache of an open store (KiB)."""
+BUCKET_CANDIDATES = 16
+"""Near-duplicate candidates read per lookup (`Store.bucket_matches`)."""
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -119,6 +123,10 @@ class Store:
             self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # The duplicate buckets grow by 32 rows an article; a page cache far above SQLite's 2 MB
+            # default keeps their B-tree in memory, so an insert does not slow down as the store grows.
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self.conn.execute("PRAGMA wal_autocheckpoint = 20000")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as err:
@@ -169,6 +177,11 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    def commit(self) -> None:
+        """Inside `transaction()`: commit what is done so far and go on in a new transaction."""
+        self.conn.execute("COMMIT")
+        self.conn.execute("BEGIN IMMEDIATE")
+
     # --- articles ------------------------------------------------------------------------------
 
     def lookup(self, key: str) -> tuple[int, str] | None:
@@ -194,7 +207,7 @@ class Store:
             a.published,
             p.title,
             a.title,
-            zlib.compress(a.text.encode("utf-8")),
+            p.raw_compressed or zlib.compress(a.text.encode("utf-8")),
             p.text,
             p.words,
             d.earliest.isoformat() if d else None,
@@ -242,12 +255,15 @@ class Store:
         )
 
     def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray]]:
-        """Articles sharing any LSH bucket, with their MinHash values."""
+        """Articles sharing any LSH bucket, with their MinHash values: the `BUCKET_CANDIDATES` sharing
+        the most buckets (earliest first on ties). Sharing more bands means a closer copy, and a text
+        carried by hundreds of outlets would otherwise make every new copy read hundreds of signatures."""
         marks = ",".join("?" * len(buckets))
         rows = self.conn.execute(
-            f"SELECT id, minhash FROM articles WHERE id IN"
-            f" (SELECT DISTINCT article_id FROM lsh_buckets WHERE bucket IN ({marks}))",
-            list(buckets),
+            "SELECT a.id, a.minhash FROM (SELECT article_id, count(*) AS shared FROM lsh_buckets"
+            f" WHERE bucket IN ({marks}) GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c"
+            " JOIN articles a ON a.id = c.article_id",
+            [*buckets, BUCKET_CANDIDATES],
         ).fetchall()
         return [(r[0], np.frombuffer(r[1], dtype="<u4")) for r in rows]
 

@@ -358,7 +358,7 @@ def timeline_markdown(tl: Timeline) -> str:
         lines.append("")
         for ev in tl.events:
             head = f" {ev.headline}" if ev.headline else ""
-            lines.append(f"{ev.id + 1}. **{ev.label}**{head} {_cites(ev.sources)}")
+            lines.append(f"- **{ev.label}**{head} {_cites(ev.sources)}")
         lines.append("")
     if not tl.entries:
         lines.append("No dated statements found.")
@@ -379,10 +379,10 @@ def timeline_html(tl: Timeline) -> str:
     intro = events_sentence(tl)
     if intro:
         out.append(f"<p>{esc(intro)}</p>")
-        out.append('<ol class="events">')
+        out.append('<ul class="events">')
         for ev in tl.events:
             out.append(f"<li><strong>{esc(ev.label)}</strong> {esc(ev.headline)} {esc(_cites(ev.sources))}</li>")
-        out.append("</ol>")
+        out.append("</ul>")
     if not tl.entries:
         out.append("<p>No dated statements found.</p>")
     else:
