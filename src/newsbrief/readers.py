@@ -183,20 +183,37 @@ def read_records(records: Iterable[tuple[str, Any]], label: str, options: ReadOp
     return result
 
 
+def parse_json_lines(lines: Iterable[str], label: str, warnings: list[str]) -> Iterator[tuple[str, Any]]:
+    """``(label, record)`` for each JSON line; a broken line becomes a warning that names it."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{label} line {number}", json.loads(line)
+        except json.JSONDecodeError as err:
+            warnings.append(f"skipped {label} line {number}: not valid JSON ({err.msg})")
+
+
+def json_records(path: Path, warnings: list[str]) -> Iterator[tuple[str, Any]]:
+    """``(label, record)`` for each object of a .json file (an object or an array), or each line of
+    a JSON-lines file, streamed line by line so that a large file is never held whole."""
+    if path.suffix.lower() == ".json":
+        try:
+            document = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except json.JSONDecodeError:
+            document = None
+        if document is not None:
+            for i, record in enumerate(document if isinstance(document, list) else [document], start=1):
+                yield f"{path} item {i}", record
+            return
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        yield from parse_json_lines(lines, str(path), warnings)
+
+
 def read_json_lines(lines: Iterable[str], label: str, options: ReadOptions) -> ReadResult:
-    """Articles from JSON lines; a broken line is skipped with a warning that names it."""
+    """Articles from JSON lines (standard input); a broken line is skipped with a warning."""
     warnings: list[str] = []
-
-    def parsed() -> Iterator[tuple[str, Any]]:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield f"{label} line {number}", json.loads(line)
-            except json.JSONDecodeError as err:
-                warnings.append(f"skipped {label} line {number}: not valid JSON ({err.msg})")
-
-    result = read_records(parsed(), label, options)
+    result = read_records(parse_json_lines(lines, label, warnings), label, options)
     result.warnings[:0] = warnings
     return result
 
@@ -218,21 +235,15 @@ def _pick_cluster(clusters: dict[str, list[Article]], label: str, wanted: str | 
 def read_jsonl(path: Path, options: ReadOptions) -> ReadResult:
     """A .jsonl file, or a .json file holding one object, an array of objects, or JSON lines."""
     result = ReadResult()
-    data = _read_bytes(path, result, limit=None)
-    if data is None:
-        return result
-    text = decode(data, str(path), result.warnings)
-    if path.suffix.lower() == ".json":
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            document = None
-        if document is not None:
-            records = document if isinstance(document, list) else [document]
-            labelled = ((f"{path} item {i}", r) for i, r in enumerate(records, start=1))
-            result.extend(read_records(labelled, str(path), options))
+    warnings: list[str] = []
+    try:
+        if path.stat().st_size == 0:
+            result.warnings.append(f"skipped {path}: empty file")
             return result
-    result.extend(read_json_lines(text.splitlines(), str(path), options))
+        result.extend(read_records(json_records(path, warnings), str(path), options))
+    except OSError as err:
+        warnings.append(f"skipped {path}: {err.strerror or err}")
+    result.warnings[:0] = warnings
     return result
 
 
