@@ -151,7 +151,9 @@ def test_prepared_text_matches_the_briefs_own_word_view(multinews_val: Path) -> 
     from newsbrief.text import canonical_aliases, words
 
     records = _multinews_records(multinews_val, 5)
-    texts = [r["text"] for r in records] + ["The U.S. and the United States’ “allies” met the U.N. — in Britain."]
+    texts = [r["text"] for r in records] + [
+        "The U.S. and the United States’ “allies” met the U.N. — in Britain."
+    ]
     for text in texts:
         cleaned, _, _ = clean_text(Article(text=text))
         assert fold_words(cleaned)[1] == words(canonical_aliases(cleaned))

@@ -26,7 +26,7 @@ from newsbrief.stories import Story, TermStats, centroid
 SCHEMA_VERSION = 1
 CACHE_KIB = 256 * 1024
 """SQLite page cache of an open store (KiB)."""
-BUCKET_CANDIDATES = 16
+BUCKET_CANDIDATES = 32
 """Near-duplicate candidates read per lookup (`Store.bucket_matches`)."""
 
 _SCHEMA_V1 = """
