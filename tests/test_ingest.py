@@ -147,8 +147,8 @@ def test_prepared_text_matches_the_briefs_own_word_view(multinews_val: Path) -> 
     from newsbrief.clean import clean_text
     from newsbrief.dedup import buckets
     from newsbrief.model import Article
-    from newsbrief.prepare import fold_words, prepare_batch
-    from newsbrief.text import canonical_aliases, words
+    from newsbrief.prepare import prepare_batch
+    from newsbrief.text import canonical_aliases, fold_words, words
 
     records = _multinews_records(multinews_val, 5)
     texts = [r["text"] for r in records] + [

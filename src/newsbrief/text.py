@@ -36,7 +36,25 @@ _ALIAS_RE = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w])",
     re.IGNORECASE,
 )
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+_ALIAS_LOWER_RE = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w])"
+)
+_QUOTE_PAIRS = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("—", "-"), ("–", "-"))
+
+
+def fold_quotes(text: str) -> str:
+    """Curly quotes and dashes as plain ones (str.replace: far faster than str.translate here)."""
+    for quote, plain in _QUOTE_PAIRS:
+        if quote in text:
+            text = text.replace(quote, plain)
+    return text
+
+
+def fold_words(text: str) -> tuple[str, list[str]]:
+    """(NFKC text, its word tokens with interchangeable spellings folded): what near-copy checks compare."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    low = _ALIAS_LOWER_RE.sub(lambda m: _ALIASES[m.group(1)], fold_quotes(nfkc).lower())
+    return nfkc, WORD_RE.findall(low)
 
 
 @cache
@@ -64,7 +82,7 @@ def stem(word: str, language: str = "en") -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, with apostrophes and hyphens kept inside words."""
-    return WORD_RE.findall(text.translate(_QUOTES).lower())
+    return WORD_RE.findall(fold_quotes(text).lower())
 
 
 def content_terms(text: str, language: str = "en") -> list[str]:
@@ -80,5 +98,4 @@ def canonical_aliases(text: str) -> str:
 
 def normal_form(text: str) -> str:
     """Text as a near-copy check sees it: case, quotes, aliases and spacing folded."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return " ".join(words(canonical_aliases(text)))
+    return " ".join(fold_words(text)[1])
