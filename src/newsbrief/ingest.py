@@ -8,7 +8,6 @@ duplicate-bucket index again each time: its cost grew with the store.)
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -25,7 +24,7 @@ from newsbrief.dedup import DuplicateIndex
 from newsbrief.errors import InputError
 from newsbrief.model import Article
 from newsbrief.prepare import PreparedArticle, prepare_batch
-from newsbrief.readers import ReadOptions, is_warc, read_records, reader_for
+from newsbrief.readers import ReadOptions, is_warc, json_records, read_records, reader_for
 from newsbrief.store import Store, pack_vector
 from newsbrief.stories import ClusterParams, Story, StoryIndex
 from newsbrief.warc import iter_warc
@@ -102,27 +101,6 @@ def input_files(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _json_records(path: Path, warnings: list[str]) -> Iterator[tuple[str, object]]:
-    """(label, record) for each object of a .json file or each line of a JSON-lines file, streamed."""
-    if path.suffix.lower() == ".json":
-        try:
-            document = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-        except json.JSONDecodeError:
-            document = None
-        if document is not None:
-            for i, record in enumerate(document if isinstance(document, list) else [document], start=1):
-                yield f"{path} item {i}", record
-            return
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield f"{path} line {number}", json.loads(line)
-            except json.JSONDecodeError as err:
-                warnings.append(f"skipped {path} line {number}: not valid JSON ({err.msg})")
-
-
 def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
     """Every article of every file, streamed; what cannot be read becomes a warning naming it.
 
@@ -134,7 +112,7 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
             if is_warc(file):
                 yield from iter_warc(file, warnings)
             elif file.suffix.lower() in (".jsonl", ".json"):
-                for label, record in _json_records(file, warnings):
+                for label, record in json_records(file, warnings):
                     result = read_records([(label, record)], label, options)
                     warnings.extend(result.warnings)
                     yield from result.articles
