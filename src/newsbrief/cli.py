@@ -187,14 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         print(f"Error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    except NewsbriefError as err:
+    except BrokenPipeError:
+        return 0
+    except (NewsbriefError, OSError) as err:
         print(f"Error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":
