@@ -52,7 +52,6 @@ class BriefOptions:
     """Named-entity back-end of the facts: "spacy" needs the ``ner`` extra."""
     order: Literal["oldest", "newest"] = "oldest"
     cluster: str | None = None
-    language: str = "en"
     relevance: RelevanceOptions = field(default_factory=RelevanceOptions)
     claims: ClaimOptions = field(default_factory=ClaimOptions)
 
