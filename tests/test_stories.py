@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
+from newsbrief.catalog import list_stories, merge_stories, split_story, story_articles
 from newsbrief.ingest import ingest
 from newsbrief.model import Article
 from newsbrief.prepare import prepare_batch
-from newsbrief.store import Store, list_stories, merge_stories, split_story, story_articles
+from newsbrief.store import Store
 from newsbrief.stories import Story, StoryIndex, add_sparse
 
 TRADE_JAPAN = [
@@ -146,6 +147,21 @@ def test_candidates_come_from_keywords_not_from_every_story() -> None:
     candidates = index.candidates(probe.ids, probe.weights)
     assert candidates[0] is probe
     assert len(candidates) <= 40
+
+
+def test_a_follow_up_with_new_heavy_words_finds_its_story() -> None:
+    # The story is posted under its 15 heaviest terms; a follow-up article is heaviest on words new to
+    # the story (a new development) and carries the story's words with less weight.
+    story_terms = np.arange(1, 31, dtype=np.int64)
+    story = Story(1, story_terms, np.linspace(2.0, 1.0, 30).astype(np.float32), 10, 11, 3)
+    new_terms = np.arange(1000, 1020, dtype=np.int64)
+    ids = np.concatenate([story_terms[:15], new_terms])
+    weights = np.concatenate([np.full(15, 0.5), np.full(20, 1.0)]).astype(np.float32)
+    weights /= np.linalg.norm(weights)
+    index = StoryIndex([story])
+    assert story in index.candidates(ids, weights)
+    found, score = index.best(ids, weights, 11)
+    assert found is story and score > index.params.threshold
 
 
 def test_sparse_sum_keeps_heaviest_terms() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsbrief.catalog import list_stories, story_articles
 from newsbrief.ingest import ingest
-from newsbrief.store import list_stories, story_articles
 from newsbrief.warc import iter_warc
 
 PAGE = """<html><head><title>Harbor bridge opens after three years</title>

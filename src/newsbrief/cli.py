@@ -50,7 +50,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         cluster=args.cluster,
     )
     if args.story is not None:
-        from newsbrief.store import story_articles
+        from newsbrief.catalog import story_articles
 
         inputs: list[object] = list(story_articles(_db(args), args.story))
     elif not args.paths:
@@ -94,18 +94,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from newsbrief import store
+    from newsbrief import catalog
 
     db = _db(args)
     if args.merge:
-        print(store.merge_stories(db, args.merge))
+        print(catalog.merge_stories(db, args.merge))
         return 0
     if args.split is not None:
         if not args.articles:
             raise InputError("--split needs --articles ID... (the articles that move to a new story)")
-        print(store.split_story(db, args.split, args.articles))
+        print(catalog.split_story(db, args.split, args.articles))
         return 0
-    print(store.format_stories(store.list_stories(db)))
+    print(catalog.format_stories(catalog.list_stories(db)))
     return 0
 
 

@@ -54,6 +54,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "last3",  # among the last three sentences of its document (sign-offs, corrections)
     "word_len",  # mean characters per word
     "stop_share",  # share of words that are stop words
+    "lead_sim",  # tf-idf cosine to the leads (first two sentences) of the other documents
+    "len_lin",  # words / 40
+    "lead_words",  # words before it in its document / 100 (first paragraphs hold the news)
+    "doc_first",  # from the first document of the cluster
+    "doc_len",  # log words of its document
+    "n_docs",  # log documents in the cluster
 )
 
 _PRONOUN_START = re.compile(
@@ -145,6 +151,17 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
     support = np.array([g.support for g in groups], dtype=np.float64)
     stripped = [t.strip() for t in texts]
     lowered = [t.lower() for t in stripped]
+    is_lead = np.array([s.index < 2 for s in reps], dtype=np.float64)
+    leads = np.asarray((membership @ sparse.diags(is_lead) @ vectors).todense())
+    to_leads = np.asarray(vectors @ _normalise(leads.sum(axis=0)[None, :] - leads).T)
+    lead_sim = to_leads[np.arange(n_groups), rep_docs]
+    # Words before each sentence in its document, and each document's length.
+    offsets = [np.concatenate([[0], np.cumsum([len(x.text.split()) for x in d.sentences])]) for d in docs]
+    before = np.array(
+        [offsets[s.doc][min(s.index, len(offsets[s.doc]) - 1)] if s.doc < len(docs) else 0 for s in reps],
+        dtype=np.float64,
+    )
+    doc_words = np.array([o[-1] for o in offsets] or [0], dtype=np.float64)
     cols: dict[str, np.ndarray] = {
         "bias": np.ones(n_groups),
         "first": (idx == 0).astype(np.float64),
@@ -182,6 +199,12 @@ def group_features(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> Gr
         "last3": (idx >= totals - 3).astype(np.float64),
         "word_len": np.array([len(t) for t in stripped], dtype=np.float64) / np.maximum(lengths, 1.0) / 10.0,
         "stop_share": 1.0 - n_terms / np.maximum(lengths, 1.0),
+        "lead_sim": lead_sim,
+        "len_lin": lengths / 40.0,
+        "lead_words": np.minimum(before, 1000.0) / 100.0,
+        "doc_first": (rep_docs == 0).astype(np.float64),
+        "doc_len": np.log1p(doc_words[rep_docs]),
+        "n_docs": np.full(n_groups, np.log(n_docs)),
     }
     feats = np.column_stack([cols[name] for name in FEATURE_NAMES]) if n_groups else np.zeros((0, len(cols)))
     return GroupFeatures(matrix=feats, similarity=sims, lengths=lengths)

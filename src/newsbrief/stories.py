@@ -18,7 +18,11 @@ from newsbrief.prepare import ENTITY_BASE, FEATURES
 CENTROID_TERMS = 200
 """Terms kept in a story's centroid (the heaviest)."""
 KEYWORDS = 15
-"""Terms of a story (and of an article) that the inverted index uses."""
+"""Terms of a story that the inverted index posts it under."""
+QUERY_TERMS = 30
+"""Terms of an article looked up in the index: more than a story posts, since an article's heaviest
+words need not be among its story's (with 15, a dozen articles of the labelled stream never saw the
+story they were close enough to join)."""
 POSTING_LIMIT = 64
 """Stories kept per keyword: the most recently active ones."""
 MAX_CANDIDATES = 40
@@ -188,7 +192,7 @@ class StoryIndex:
     def candidates(self, ids: np.ndarray, weights: np.ndarray) -> list[Story]:
         """Stories sharing keywords with the article, most shared first (at most MAX_CANDIDATES)."""
         counts: dict[int, int] = {}
-        for term in top_terms(ids, weights, KEYWORDS).tolist():
+        for term in top_terms(ids, weights, QUERY_TERMS).tolist():
             for story_id in self.postings.get(term, ()):
                 counts[story_id] = counts.get(story_id, 0) + 1
         ranked = sorted(counts, key=lambda s: (-counts[s], -s))[:MAX_CANDIDATES]
