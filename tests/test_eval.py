@@ -98,6 +98,21 @@ def test_wcep_loader_keeps_metadata_and_names_the_bad_line(wcep_file: Path) -> N
     assert first.url == "https://example.org/flood/1"
 
 
+def test_an_article_without_text_is_named_not_dropped_silently(tmp_path: Path) -> None:
+    wcep = tmp_path / "wcep.jsonl"
+    articles = [{"text": " ".join(STORY)}, {"title": "photo page", "text": ""}, {"title": "no text at all"}]
+    wcep.write_text(json.dumps({"id": "flood", "articles": articles, "summary": "Floods."}) + "\n", encoding="utf-8")
+    multinews = tmp_path / "multinews.jsonl"
+    multinews.write_text(json.dumps({"documents": [" ".join(STORY), "  "], "summary": "Floods."}) + "\n",
+                         encoding="utf-8")
+    clusters, warnings = load_clusters(wcep)
+    assert len(clusters[0].articles) == 1
+    assert warnings == [f"{wcep}:1: article 1 skipped, no text", f"{wcep}:1: article 2 skipped, no text"]
+    clusters, warnings = load_clusters(multinews)
+    assert len(clusters[0].articles) == 1
+    assert warnings == [f"{multinews}:1: document 1 skipped, no text"]
+
+
 def test_duc_loader_reads_sgml_documents_and_every_reference(duc_dir: Path) -> None:
     clusters, warnings = load_clusters(duc_dir)
     assert not warnings and len(clusters) == 1

@@ -118,11 +118,12 @@ def load_multinews(path: Path) -> tuple[list[Cluster], list[str]]:
             warnings.append(f"{path}:{number}: skipped, 'documents' is not a list of texts")
             continue
         cid = str(record.get("id", f"line-{number}"))
-        articles = [
-            Article(text=d.strip(), id=f"{cid}-{i}")
-            for i, d in enumerate(docs)
-            if isinstance(d, str) and d.strip()
-        ]
+        articles = []
+        for i, doc in enumerate(docs):
+            if isinstance(doc, str) and doc.strip():
+                articles.append(Article(text=doc.strip(), id=f"{cid}-{i}"))
+            else:
+                warnings.append(f"{path}:{number}: document {i} skipped, no text")
         references = _summary(record)
         if not articles or not references:
             warnings.append(f"{path}:{number}: skipped, no documents or no summary")
@@ -146,6 +147,7 @@ def load_wcep(path: Path) -> tuple[list[Cluster], list[str]]:
             if isinstance(item, str):
                 item = {"text": item}
             if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+                warnings.append(f"{path}:{number}: article {i} skipped, no text")
                 continue
             articles.append(
                 Article(
