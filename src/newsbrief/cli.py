@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from newsbrief import __version__
+from newsbrief.config import ENV_VAR, config_path, load_config
 from newsbrief.errors import InputError, NewsbriefError
 
 EXIT_USAGE = 2
@@ -109,17 +110,23 @@ def cmd_stories(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> argparse.ArgumentParser:
+    """The command line; ``settings`` (from the config file, `newsbrief.config`) replace the defaults."""
     parser = argparse.ArgumentParser(
         prog="newsbrief",
         description="Turn many news articles about one story into a brief you can trust.",
     )
     parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
+    parser.add_argument(
+        "--config", metavar="FILE", help=f"settings file (TOML; default: ${ENV_VAR} or the user's config.toml)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: dict[str, argparse.ArgumentParser] = {}
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(func=func)
+        commands[name] = command
         return command
 
     b = add("brief", cmd_brief, "Brief a cluster of articles: cited sentences, facts, timeline, sources.")
@@ -130,21 +137,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="files or folders (.txt, .html, .jsonl, .json), or - for JSON lines on stdin",
     )
     budget = b.add_mutually_exclusive_group()
-    budget.add_argument("--words", type=_positive, default=150, help="word budget (default 150)")
+    budget.add_argument("--words", type=_positive, default=150, help="word budget (default %(default)s)")
     budget.add_argument("--sentences", type=_positive, help="number of sentences instead of a word budget")
     b.add_argument(
-        "--format", choices=("md", "json", "html"), default="md", help="output format (default md)"
+        "--format", choices=("md", "json", "html"), default="md", help="output format (default %(default)s)"
     )
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
-    b.add_argument("--no-facts", dest="facts", action="store_false", help="leave out Who, Figures and Quotes")
+    b.add_argument("--facts", action=argparse.BooleanOptionalAction, default=True,
+                   help="Who, Figures and Quotes (--no-facts leaves them out)")
     b.add_argument("--ner", choices=("rules", "spacy"), default="rules",
                    help="named-entity back-end for Who and Quotes (spacy needs: pip install 'newsbrief[ner]')")
-    b.add_argument("--no-timeline", dest="timeline", action="store_false", help="leave out the Timeline")
+    b.add_argument("--timeline", action=argparse.BooleanOptionalAction, default=True,
+                   help="the Timeline (--no-timeline leaves it out)")
     b.add_argument(
         "--order",
         choices=("oldest", "newest"),
         default="oldest",
-        help="order of events when a cluster reports several (default oldest first)",
+        help="order of events when a cluster reports several (default %(default)s first)",
     )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
     b.add_argument("--story", type=int, help="brief a story of the store instead of paths")
@@ -156,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = add("eval", cmd_eval, "ROUGE of newsbrief's briefs against reference summaries.")
     e.add_argument("data", type=Path, help="Multi-News or WCEP JSON lines, or a DUC-style folder")
-    e.add_argument("--words", type=_positive, default=230, help="word budget (default 230)")
+    e.add_argument("--words", type=_positive, default=230, help="word budget (default %(default)s)")
     e.add_argument("--limit", type=_positive, help="evaluate this many clusters")
     e.add_argument("--seed", type=int, default=0, help="seed for choosing clusters with --limit")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -173,11 +182,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--merge", type=int, nargs="+", metavar="ID", help="merge these stories into the first")
     s.add_argument("--split", type=int, metavar="ID", help="move --articles out of this story into a new one")
     s.add_argument("--articles", type=int, nargs="+", metavar="ARTICLE", help="article ids for --split")
+    for name, values in (settings or {}).items():
+        commands[name].set_defaults(**values)
     return parser
 
 
+def _settings(argv: Sequence[str] | None) -> dict[str, dict[str, object]]:
+    """The config file's settings: the one given with --config (before the command), or the default."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config")
+    known, _ = pre.parse_known_args(argv)
+    return load_config(config_path(known.config))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser(_settings(argv))
+    except InputError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
