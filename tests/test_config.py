@@ -73,6 +73,7 @@ def test_a_config_named_by_the_environment_gives_every_command_its_store(home: P
         ('[brief]\nformat = "pdf"\n', '[brief] format must be "md" or "json" or "html", not \'pdf\''),
         ("[brief]\nfacts = 1\n", "[brief] facts must be true or false, not 1"),
         ("[summary]\nwords = 40\n", "unknown entry 'summary'"),
+        ("brief = 3\n", "brief must be a table ([brief]), not 3"),
         ("[brief\nwords = 40\n", "not valid TOML"),
     ],
 )
@@ -101,3 +102,11 @@ def test_the_readme_example_config_is_valid(tmp_path: Path) -> None:
     settings = load_config(config)
     assert settings["brief"]["words"] == 120 and settings["eval"]["words"] == 230
     assert settings["stories"]["db"] == str(Path("~/news/store.sqlite").expanduser())
+
+
+def test_a_store_named_in_a_command_table_is_expanded_like_the_top_level_one(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('db = "~/all.sqlite"\n\n[brief]\ndb = "~/briefs.sqlite"\n', encoding="utf-8")
+    settings = load_config(config)
+    assert settings["brief"]["db"] == str(Path("~/briefs.sqlite").expanduser())
+    assert settings["ingest"]["db"] == str(Path("~/all.sqlite").expanduser())

@@ -189,7 +189,7 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
 
 def _settings(argv: Sequence[str] | None) -> dict[str, dict[str, object]]:
     """The config file's settings: the one given with --config (before the command), or the default."""
-    pre = argparse.ArgumentParser(add_help=False)
+    pre = argparse.ArgumentParser(prog="newsbrief", add_help=False)
     pre.add_argument("--config")
     known, _ = pre.parse_known_args(argv)
     return load_config(config_path(known.config))

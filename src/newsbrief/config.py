@@ -34,7 +34,7 @@ from newsbrief.errors import InputError
 
 ENV_VAR = "NEWSBRIEF_CONFIG"
 
-# Per command: setting -> bool, int (a positive whole number), str, or the tuple of allowed strings.
+# Per command: setting -> bool, int (a positive whole number), Path (a file; "~" expanded) or the allowed strings.
 SETTINGS: dict[str, dict[str, Any]] = {
     "brief": {
         "words": int,
@@ -43,11 +43,11 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "timeline": bool,
         "ner": ("rules", "spacy"),
         "order": ("oldest", "newest"),
-        "db": str,
+        "db": Path,
     },
     "eval": {"words": int},
-    "ingest": {"db": str, "quiet": bool},
-    "stories": {"db": str},
+    "ingest": {"db": Path, "quiet": bool},
+    "stories": {"db": Path},
 }
 
 
@@ -78,10 +78,13 @@ def load_config(path: Path | None) -> dict[str, dict[str, object]]:
     settings: dict[str, dict[str, object]] = {command: {} for command in SETTINGS}
     for key, value in data.items():
         if key == "db":
+            db = _check(path, "db", Path, value)
             for command, allowed in SETTINGS.items():
                 if "db" in allowed:
-                    settings[command]["db"] = _check(path, "db", str, value)
-        elif key in SETTINGS and isinstance(value, Mapping):
+                    settings[command]["db"] = db
+        elif key in SETTINGS:
+            if not isinstance(value, Mapping):
+                raise InputError(f"{path}: {key} must be a table ([{key}]), not {value!r}")
             for name, item in value.items():
                 if name not in SETTINGS[key]:
                     known = ", ".join(SETTINGS[key])
@@ -98,11 +101,12 @@ def _check(path: Path, name: str, kind: Any, value: object) -> object:
         return value
     if kind is int and isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    if kind is str and isinstance(value, str) and value:
-        return str(Path(value).expanduser()) if name == "db" else value
+    if kind is Path and isinstance(value, str) and value:
+        return str(Path(value).expanduser())
     if isinstance(kind, tuple) and value in kind:
         return value
-    wanted = {bool: "true or false", int: "a positive whole number", str: "a text"}.get(
-        kind, " or ".join(f'"{k}"' for k in kind) if isinstance(kind, tuple) else str(kind)
-    )
+    if isinstance(kind, tuple):
+        wanted = " or ".join(f'"{k}"' for k in kind)
+    else:
+        wanted = {bool: "true or false", int: "a positive whole number", Path: "a file name"}[kind]
     raise InputError(f"{path}: {name} must be {wanted}, not {value!r}")
