@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -121,6 +122,11 @@ class Citation:
     end: int
     text: str
     match: MatchKind
+
+
+def cite(sources: Iterable[int]) -> str:
+    """Source numbers as the text renderings print them: ``[1][3]``."""
+    return "".join(f"[{n}]" for n in sources)
 
 
 @dataclass(frozen=True)

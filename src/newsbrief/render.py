@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 import html
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from newsbrief.model import Brief, BriefSentence, Source
+from newsbrief.model import Brief, BriefSentence, Source, cite
 from newsbrief.timeline import events_sentence
 
 SCHEMA_VERSION = "1.0"
@@ -39,10 +39,6 @@ def brief_dict(brief: Brief) -> dict[str, Any]:
 
 def render_json(brief: Brief) -> str:
     return json.dumps(brief_dict(brief), ensure_ascii=False, indent=2) + "\n"
-
-
-def cite(sources: Sequence[int]) -> str:
-    return "".join(f"[{n}]" for n in sources)
 
 
 def _source_line(source: Source) -> str:

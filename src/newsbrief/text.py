@@ -80,6 +80,11 @@ def stem(word: str, language: str = "en") -> str:
     return str(_stemmer(language).stemWord(word))
 
 
+def word_list(text: str) -> list[str]:
+    """The words of a space-separated vocabulary written as one string (readable long word lists)."""
+    return text.split()
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, with apostrophes and hyphens kept inside words."""
     return WORD_RE.findall(fold_quotes(text).lower())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsbrief.dates import refine_dates
-from newsbrief.model import ClaimGroup, DocDate, Document
+from newsbrief.model import ClaimGroup, DocDate, Document, cite
 from newsbrief.temporal import DateExpr, Mention, Span, find_expressions, sentence_mentions, span_label
 from newsbrief.text import content_terms
 
@@ -334,8 +334,14 @@ def _most_telling(entries: Sequence[tuple[int, TimelineEntry]], limit: int) -> l
 
 # --- rendering -------------------------------------------------------------------------------
 
-def _cites(sources: Sequence[int]) -> str:
-    return "".join(f"[{n}]" for n in sources)
+def _written(tl: Timeline) -> str | None:
+    """When each dated source was written: "[1] 4 Mar 2025; [2] Mar 2025 (inferred)"."""
+    parts = [
+        f"[{n}] {span_label(d.earliest, d.latest)}{' (inferred)' if d.inferred else ''}"
+        for n, d in enumerate(tl.doc_dates, start=1)
+        if d
+    ]
+    return "; ".join(parts) if parts else None
 
 
 def _entry_label(e: TimelineEntry) -> str:
@@ -358,17 +364,16 @@ def timeline_markdown(tl: Timeline) -> str:
         lines.append("")
         for ev in tl.events:
             head = f" {ev.headline}" if ev.headline else ""
-            lines.append(f"- **{ev.label}**{head} {_cites(ev.sources)}")
+            lines.append(f"- **{ev.label}**{head} {cite(ev.sources)}")
         lines.append("")
     if not tl.entries:
         lines.append("No dated statements found.")
     for e in tl.entries:
-        lines.append(f"- **{_entry_label(e)}** — {e.text} {_cites(e.sources)}")
-    dated = [(i + 1, d) for i, d in enumerate(tl.doc_dates) if d]
-    if dated:
+        lines.append(f"- **{_entry_label(e)}** — {e.text} {cite(e.sources)}")
+    written = _written(tl)
+    if written:
         lines.append("")
-        parts = [f"[{n}] {span_label(d.earliest, d.latest)}{' (inferred)' if d.inferred else ''}" for n, d in dated]
-        lines.append("Written: " + "; ".join(parts) + ".")
+        lines.append(f"Written: {written}.")
     return "\n".join(lines) + "\n"
 
 
@@ -381,7 +386,7 @@ def timeline_html(tl: Timeline) -> str:
         out.append(f"<p>{esc(intro)}</p>")
         out.append('<ul class="events">')
         for ev in tl.events:
-            out.append(f"<li><strong>{esc(ev.label)}</strong> {esc(ev.headline)} {esc(_cites(ev.sources))}</li>")
+            out.append(f"<li><strong>{esc(ev.label)}</strong> {esc(ev.headline)} {esc(cite(ev.sources))}</li>")
         out.append("</ul>")
     if not tl.entries:
         out.append("<p>No dated statements found.</p>")
@@ -390,12 +395,11 @@ def timeline_html(tl: Timeline) -> str:
         for e in tl.entries:
             out.append(
                 f'<li><time datetime="{e.earliest.isoformat()}">{esc(_entry_label(e))}</time> '
-                f"{esc(e.text)} {esc(_cites(e.sources))}</li>"
+                f"{esc(e.text)} {esc(cite(e.sources))}</li>"
             )
         out.append("</ul>")
-    dated = [(i + 1, d) for i, d in enumerate(tl.doc_dates) if d]
-    if dated:
-        parts = [f"[{n}] {span_label(d.earliest, d.latest)}{' (inferred)' if d.inferred else ''}" for n, d in dated]
-        out.append(f'<p class="written">Written: {esc("; ".join(parts))}.</p>')
+    written = _written(tl)
+    if written:
+        out.append(f'<p class="written">Written: {esc(written)}.</p>')
     out.append("</section>")
     return "\n".join(out) + "\n"

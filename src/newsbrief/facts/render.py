@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from html import escape
 
 from newsbrief.facts.model import Entity, Facts, FigureGroup, FigureValue
+from newsbrief.model import cite
 
 _VERDICTS = {
     "consistent": "sources agree",
@@ -17,16 +18,12 @@ MAX_ORGS = 12
 MAX_PLACES = 12
 
 
-def _cite(sources: Sequence[int]) -> str:
-    return "".join(f"[{s}]" for s in sources)
-
-
 def _period(period: str | None) -> str:
     return f" ({period})" if period else ""
 
 
 def _values_text(values: Sequence[FigureValue]) -> str:
-    return "; ".join(f"{v.text} {_cite(v.sources)}" for v in values)
+    return "; ".join(f"{v.text} {cite(v.sources)}" for v in values)
 
 
 def _group_line(g: FigureGroup) -> str:
@@ -39,11 +36,11 @@ def _person_line(p: Entity) -> str:
     role = f", {p.role}" if p.role else ""
     others = [v for v in p.variants if v != p.name]
     also = f" (also: {', '.join(others[:4])})" if others else ""
-    return f"{p.name}{role}{also} {_cite(p.sources)}"
+    return f"{p.name}{role}{also} {cite(p.sources)}"
 
 
 def _entity_list(entities: Sequence[Entity], limit: int) -> str:
-    return ", ".join(f"{e.name} {_cite(e.sources)}" for e in entities[:limit])
+    return ", ".join(f"{e.name} {cite(e.sources)}" for e in entities[:limit])
 
 
 def facts_markdown(facts: Facts) -> str:
@@ -64,7 +61,7 @@ def facts_markdown(facts: Facts) -> str:
             for d in facts.disagreements:
                 out.append(f"- {d.measure}{_period(d.period)}: {_values_text(d.values)} — {d.note}")
             for c in facts.self_contradictions:
-                out.append(f"- Does not add up {_cite([c.source])}: {c.note}")
+                out.append(f"- Does not add up {cite([c.source])}: {c.note}")
             out.append("")
             out.append("### All figures\n")
         out.extend(f"- {_group_line(g)}" for g in facts.figures)
@@ -73,7 +70,7 @@ def facts_markdown(facts: Facts) -> str:
         out.append("## Quotes\n")
         for q in facts.quotes:
             who = f" — {q.speaker}" if q.speaker else ""
-            out.append(f"- “{q.text}”{who} {_cite(q.sources)}")
+            out.append(f"- “{q.text}”{who} {cite(q.sources)}")
         out.append("")
     return "\n".join(out).rstrip() + "\n" if out else ""
 
