@@ -21,7 +21,6 @@ def _existing(db_path: str | Path) -> Store:
     return Store(db_path)
 
 
-
 @dataclass(frozen=True)
 class StorySummary:
     id: int
@@ -53,7 +52,7 @@ def list_stories(db_path: str | Path, *, min_size: int = 1) -> list[StorySummary
             r[2],
             day_text(r[3]),
             day_text(r[4]),
-            tuple(sorted((r[5] or "").split(",")) if r[5] else ()),
+            tuple(sorted(r[5].split(","))) if r[5] else (),
             r[6],
         )
         for r in rows

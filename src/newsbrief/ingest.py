@@ -24,7 +24,15 @@ from newsbrief.dedup import DuplicateIndex
 from newsbrief.errors import InputError
 from newsbrief.model import Article
 from newsbrief.prepare import PreparedArticle, prepare_batch
-from newsbrief.readers import ReadOptions, is_warc, json_records, read_records, reader_for
+from newsbrief.readers import (
+    ReadOptions,
+    files_under,
+    is_warc,
+    json_records,
+    read_records,
+    reader_for,
+    unsupported,
+)
 from newsbrief.store import Store, pack_vector
 from newsbrief.stories import ClusterParams, Story, StoryIndex
 from newsbrief.warc import iter_warc
@@ -84,21 +92,9 @@ class IngestReport:
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    for child in sorted(path.rglob("*")):
-        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-            yield child
-
-
 def input_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files under ``paths`` (folders recursively); InputError for a path that does not exist."""
-    files: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if not path.exists():
-            raise InputError(f"no such file or folder: {path}")
-        files.extend(_walk(path) if path.is_dir() else [path])
-    return files
+    return [file for item in paths for file in files_under(Path(item))]
 
 
 def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
@@ -121,9 +117,7 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
                 warnings.extend(result.warnings)
                 yield from result.articles
             else:
-                warnings.append(
-                    f"skipped {file}: not a supported file type ({file.suffix or 'no extension'})"
-                )
+                warnings.append(unsupported(file))
         except (InputError, OSError, ValueError) as err:
             warnings.append(f"skipped {file}: {err}")
 

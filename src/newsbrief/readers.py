@@ -285,10 +285,25 @@ def reader_for(path: Path) -> Reader | None:
     return READERS.get(path.suffix.lower())
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    for child in sorted(path.rglob("*")):
-        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-            yield child
+def files_under(path: Path) -> list[Path]:
+    """A file, or every file under a folder (recursively, hidden ones left out); InputError if missing."""
+    if not path.exists():
+        raise InputError(f"no such file or folder: {path}")
+    if not path.is_dir():
+        return [path]
+    return [
+        child
+        for child in sorted(path.rglob("*"))
+        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
+    ]
+
+
+def unsupported(file: Path) -> str:
+    """The warning for a file of a type newsbrief does not read."""
+    return (
+        f"skipped {file}: not a supported file type ({file.suffix or 'no extension'}); "
+        f"newsbrief reads {', '.join(sorted(set(READERS) | set(WARC_ENDINGS)))}"
+    )
 
 
 def read_inputs(inputs: Sequence[str | Path | Article], options: ReadOptions | None = None) -> ReadResult:
@@ -307,18 +322,13 @@ def read_inputs(inputs: Sequence[str | Path | Article], options: ReadOptions | N
             result.extend(read_json_lines(sys.stdin, "<stdin>", options))
             continue
         path = Path(item)
-        if not path.exists():
-            raise InputError(f"no such file or folder: {path}")
-        files = list(_walk(path)) if path.is_dir() else [path]
+        files = files_under(path)
         if path.is_dir() and not files:
             result.warnings.append(f"{path}: folder is empty")
         for file in files:
             reader = reader_for(file)
             if reader is None:
-                result.warnings.append(
-                    f"skipped {file}: not a supported file type ({file.suffix or 'no extension'}); "
-                    f"newsbrief reads {', '.join(sorted(set(READERS) | set(WARC_ENDINGS)))}"
-                )
+                result.warnings.append(unsupported(file))
                 continue
             result.extend(reader(file, options))
     return result
