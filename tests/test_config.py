@@ -92,6 +92,14 @@ def test_a_missing_config_file_is_named(home: Path, tmp_path: Path) -> None:
     result = run(home, "brief", EXAMPLE, config=tmp_path / "nowhere.toml")
     assert result.returncode == 2
     assert result.stderr == f"Error: config file {tmp_path / 'nowhere.toml'} does not exist\n"
+    folder = run(home, "--config", tmp_path, "brief", EXAMPLE)
+    assert folder.returncode == 2 and folder.stderr.startswith(f"Error: cannot read config file {tmp_path} (")
+
+
+def test_dev_null_as_the_config_means_no_settings(home: Path) -> None:
+    (home / "newsbrief").mkdir()
+    (home / "newsbrief" / "config.toml").write_text("[brief]\nwords = 40\n", encoding="utf-8")
+    assert brief_words(run(home, "--config", "/dev/null", "brief", EXAMPLE, "--format", "json")) > 100
 
 
 def test_the_readme_example_config_is_valid(tmp_path: Path) -> None:

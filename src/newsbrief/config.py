@@ -56,7 +56,7 @@ def config_path(explicit: str | None = None) -> Path | None:
     named = explicit or os.environ.get(ENV_VAR)
     if named:
         path = Path(named).expanduser()
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"config file {path} does not exist")
         return path
     from platformdirs import user_config_path
