@@ -14,6 +14,10 @@ With ``--on-topic`` the labelled stream leaves out the documents that the brief 
 cluster as off-topic (`newsbrief.relevance.filter_documents`: research abstracts, site pages, other
 news): what is left is what a reader would call the story, so its B-cubed tells how much of the gap
 is such pages.
+
+Quality also scores the stories against labels adjudicated by readers (`stories_adjudicated.json`): the
+same stream, with the clusters that are round-ups of different events split into their stories and
+clusters that report one ongoing story joined (how the file was made is written in it).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_stream  # noqa: E402
 
 from newsbrief.ingest import ingest  # noqa: E402
+
+ADJUDICATED = Path(__file__).resolve().parent / "stories_adjudicated.json"
 
 
 def bcubed(truth: dict[str, str], predicted: dict[str, object]) -> tuple[float, float, float]:
@@ -90,6 +96,22 @@ def pair_scores(
     return precision, recall, f1, len(t), len(p)
 
 
+def adjudicated(truth: dict[str, str]) -> tuple[dict[str, str], str]:
+    """Readers' story labels (`ADJUDICATED`) for articles labelled with their cluster, and a note of
+    what they change. Article ids are ``<cluster>-<document>[-copy<n>]``."""
+    data = json.loads(ADJUDICATED.read_text(encoding="utf-8"))
+    joined = {unit: pair["units"][0] for pair in data["joined"] for unit in pair["units"][1:]}
+    out = {}
+    for item, story in truth.items():
+        doc = int(item[len(story) + 1 :].split("-")[0])
+        groups = data["split"].get(story, {}).get("stories", [])
+        unit = f"{story}/{next((g for g, docs in enumerate(groups) if doc in docs), 0)}"
+        out[item] = joined.get(unit, unit)
+    pairs = len(data["joined"])
+    note = f"{len(data['split'])} of {data['clusters_read']} clusters split, {pairs} pair{'s' * (pairs != 1)} joined"
+    return out, note
+
+
 def quality(seed: int, workers: int | None, on_topic: bool = False) -> None:
     clusters, dropped = make_stream.load_clusters(on_topic=on_topic)
     records = make_stream.labelled_stream(clusters, seed)
@@ -140,13 +162,12 @@ def quality(seed: int, workers: int | None, on_topic: bool = False) -> None:
         f"| stories, B-cubed, all {len(story_of)} stored articles ({stories} stories found, {len(clusters)} true)"
         f" | {p:.3f} | {r:.3f} | {f:.3f} |"
     )
-    for name, parity in (
-        ("tuning half (even cluster numbers)", 0),
-        ("held-out half (odd cluster numbers)", 1),
-    ):
-        part = {story for story, _ in clusters if int(story.rsplit("-", 1)[1]) % 2 == parity}
-        hp, hr, hf = bcubed_part(truth_story, story_of, part)
-        print(f"| stories, B-cubed, {name} | {hp:.3f} | {hr:.3f} | {hf:.3f} |")
+    _halves(truth_story, story_of, "")
+    if not on_topic:
+        readers, note = adjudicated(truth_story)
+        ap, ar, af = bcubed(readers, story_of)
+        print(f"| stories, B-cubed, readers' labels ({note}) | {ap:.3f} | {ar:.3f} | {af:.3f} |")
+        _halves(readers, story_of, "readers' labels, ")
     print(
         f"| stories, B-cubed, {len(originals)} articles that are not copies | {po:.3f} | {ro:.3f} | {fo:.3f} |"
     )
@@ -156,6 +177,14 @@ def quality(seed: int, workers: int | None, on_topic: bool = False) -> None:
     )
 
 
+def _halves(truth: dict[str, str], story_of: dict[str, object], labels: str) -> None:
+    """Rows for the tuning half (even cluster numbers) and the held-out half (odd)."""
+    for name, parity in (("tuning half (even cluster numbers)", 0), ("held-out half (odd cluster numbers)", 1)):
+        part = {t for t in truth.values() if int(t.split("/")[0].rsplit("-", 1)[1]) % 2 == parity}
+        hp, hr, hf = bcubed_part(truth, story_of, part)
+        print(f"| stories, B-cubed, {labels}{name} | {hp:.3f} | {hr:.3f} | {hf:.3f} |")
+
+
 def _cpu() -> float:
     """CPU seconds used by this process and its finished workers (user + system)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -163,7 +192,7 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, float]:
+def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, object]:
     """Ingest a generated stream of ``size`` articles into a fresh store; measures of this process."""
     clusters, _ = make_stream.load_clusters()
     with tempfile.TemporaryDirectory(dir=keep) as tmp:
@@ -192,6 +221,9 @@ def scale_one(size: int, workers: int | None, keep: Path | None) -> dict[str, fl
         "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "first_ms": per_article(timings[:tenth]),
         "last_ms": per_article(timings[-tenth:]),
+        "tenths_ms": [per_article(timings[k * tenth : (k + 1) * tenth]) for k in range(10)]
+        if len(timings) >= 10
+        else None,
         "cpu_ms": 1000 * cpu / size,
         "stories": report.new_stories,
         "copies": report.duplicates,
@@ -206,6 +238,7 @@ def scale(sizes: list[int], workers: int | None) -> None:
         " store (MB) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    tenths: list[str] = []
     for size in sizes:
         command = [sys.executable, __file__, "scale-one", str(size)]
         if workers is not None:
@@ -218,6 +251,14 @@ def scale(sizes: list[int], workers: int | None) -> None:
             f" {r['copies']:,} | {r['db_mb']:.0f} |",
             flush=True,
         )
+        if r["tenths_ms"]:
+            tenths.append(f"| {r['size']:,} | " + " | ".join(f"{ms:.2f}" for ms in r["tenths_ms"]) + " |")
+    if not tenths:
+        return
+    print("\nms/article in each tenth of the stream (wall time of its batches):\n")
+    print("| articles | " + " | ".join(f"{k + 1}" for k in range(10)) + " |")
+    print("|---:" * 11 + "|")
+    print("\n".join(tenths))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,3 +106,27 @@ def test_unknown_story_and_missing_store_are_clear_errors(tmp_path: Path) -> Non
     ingest([_write(tmp_path / "a.jsonl", [{"text": BODY}])], db, workers=1)
     with pytest.raises(InputError, match="no story 99"):
         story_articles(db, 99)
+
+
+def test_a_wire_text_carried_by_a_hundred_outlets_is_one_source(tmp_path: Path) -> None:
+    # More copies than a duplicate lookup reads from one bucket (`BUCKET_CANDIDATES`): each later copy still
+    # finds an earlier one, and through it the original.
+    db = tmp_path / "s.sqlite"
+    days = [f"2024-03-{5 + i // 40:02d}" for i in range(100)]
+    records = [
+        {
+            "url": f"https://outlet{i}.example/riverton",
+            "source": f"Outlet {i}",
+            "published": days[i],
+            "text": (f"By Reporter {i}\n\n" if i else "") + BODY.replace("Tuesday", f"Tuesday ({i})"),
+        }
+        for i in range(100)
+    ]
+    ingest([_write(tmp_path / "first.jsonl", records[:60])], db, workers=1)
+    report = ingest([_write(tmp_path / "more.jsonl", records[60:])], db, workers=1)
+    assert (report.added, report.duplicates) == (0, 40)
+    (story,) = list_stories(db)
+    assert (story.size, story.copies) == (100, 99)
+    assert (story.first_date, story.last_date) == ("2024-03-05", "2024-03-07")
+    (source,) = story_sources(db, story.id)
+    assert len(source.outlets) == 100 and source.outlets[0] == "Outlet 0"

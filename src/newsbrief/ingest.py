@@ -165,27 +165,32 @@ class _Ingester:
 
     def batch(self, prepared: Sequence[PreparedArticle]) -> None:
         """Store a batch; the caller holds the transaction (`Store.transaction`)."""
-        dirty: set[int] = set()
+        joined: dict[int, list[int | None]] = {}
         recompute: set[int] = set()
         changed: list[np.ndarray] = []
         for p in prepared:
-            self.one(p, dirty, recompute, changed)
+            self.one(p, joined, recompute, changed)
         for story_id in sorted(recompute):
             self.store.recompute_story(story_id)
             self.index.remove(story_id)
             for story in self.store.load_stories(story_id):
                 self.index.add(story)
-        self.store.save_stories(
-            self.index.stories[s] for s in sorted(dirty - recompute) if s in self.index.stories
-        )
-        for story_id in dirty - recompute - set(self.index.stories):
-            self.store.refresh_story(story_id)
+        grown = sorted(joined.keys() - recompute)
+        self.store.save_stories(self.index.stories[s] for s in grown if s in self.index.stories)
+        for story_id in grown:
+            self.store.grow_story(story_id, joined[story_id])
         if changed:
             self.store.save_term_stats(self.stats, np.concatenate(changed))
 
     def one(
-        self, p: PreparedArticle, dirty: set[int], recompute: set[int], changed: list[np.ndarray]
+        self,
+        p: PreparedArticle,
+        joined: dict[int, list[int | None]],
+        recompute: set[int],
+        changed: list[np.ndarray],
     ) -> None:
+        """Store one article: an update, a copy joining its original's story, or a new article placed in
+        a story; ``joined`` collects the days of each story's new members."""
         report, store = self.report, self.store
         label = p.article.label
         if p.problem is not None:
@@ -218,7 +223,7 @@ class _Ingester:
             story_id = store.story_of(original)
             if story_id is not None:
                 store.join_story(article_id, story_id, similarity)
-                dirty.add(story_id)
+                joined.setdefault(story_id, []).append(p.day)
             report.duplicates += 1
             return
         self.stats.observe(p.term_ids)
@@ -236,7 +241,7 @@ class _Ingester:
             score = 1.0
         self.index.join(story, p.term_ids, vector, p.day)
         store.join_story(article_id, story.id, score)
-        dirty.add(story.id)
+        joined.setdefault(story.id, []).append(p.day)
         report.added += 1
 
 

@@ -25,7 +25,7 @@ SCHEMA_VERSION = 1
 CACHE_KIB = 256 * 1024
 """SQLite page cache of an open store (KiB)."""
 BUCKET_CANDIDATES = 32
-"""Near-duplicate candidates read per lookup (`Store.bucket_matches`)."""
+"""Near-duplicate candidates per lookup (`Store.bucket_matches`), and articles read from each LSH bucket."""
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -253,15 +253,18 @@ class Store:
         )
 
     def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray]]:
-        """Articles sharing any LSH bucket, with their MinHash values: the `BUCKET_CANDIDATES` sharing
-        the most buckets (earliest first on ties). Sharing more bands means a closer copy, and a text
-        carried by hundreds of outlets would otherwise make every new copy read hundreds of signatures."""
-        marks = ",".join("?" * len(buckets))
+        """Articles sharing LSH buckets, with their MinHash values: of the `BUCKET_CANDIDATES` newest
+        articles in each bucket, the `BUCKET_CANDIDATES` that share the most buckets (earliest first on ties).
+        Sharing more bands means a closer copy; the caps keep the work per lookup constant when a text
+        carried by hundreds of outlets fills its buckets (a copy of any of them leads to the original)."""
+        newest = " UNION ALL ".join(
+            ["SELECT * FROM (SELECT article_id FROM lsh_buckets WHERE bucket = ? ORDER BY article_id DESC LIMIT ?)"]
+            * len(buckets)
+        )
         rows = self.conn.execute(
-            "SELECT a.id, a.minhash FROM (SELECT article_id, count(*) AS shared FROM lsh_buckets"
-            f" WHERE bucket IN ({marks}) GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c"
-            " JOIN articles a ON a.id = c.article_id",
-            [*buckets, BUCKET_CANDIDATES],
+            f"SELECT a.id, a.minhash FROM (SELECT article_id, count(*) AS shared FROM ({newest})"
+            " GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c JOIN articles a ON a.id = c.article_id",
+            [*(v for b in buckets for v in (b, BUCKET_CANDIDATES)), BUCKET_CANDIDATES],
         ).fetchall()
         return [(r[0], np.frombuffer(r[1], dtype="<u4")) for r in rows]
 
@@ -293,16 +296,27 @@ class Store:
         return cursor.lastrowid
 
     def save_stories(self, stories: Iterable[Story]) -> None:
-        """Write centroids and refresh size and days from the memberships."""
+        """Write the centroids of stories that changed."""
         stamp = now()
-        for story in stories:
-            self.conn.execute(
-                "UPDATE stories SET centroid = ?, updated_at = ? WHERE id = ?",
-                (pack_vector(story.ids, story.weights), stamp, story.id),
-            )
-            self.refresh_story(story.id)
+        self.conn.executemany(
+            "UPDATE stories SET centroid = ?, updated_at = ? WHERE id = ?",
+            [(pack_vector(story.ids, story.weights), stamp, story.id) for story in stories],
+        )
+
+    def grow_story(self, story_id: int, days: Sequence[int | None]) -> None:
+        """Count new members (of these days) into a story's size and days. Constant work, where
+        `refresh_story` reads every member: a wire text carried by hundreds of outlets makes a story of
+        hundreds, and each new copy would recount them all."""
+        known = [d for d in days if d is not None]
+        first, last = (min(known), max(known)) if known else (None, None)
+        self.conn.execute(
+            "UPDATE stories SET size = size + ?, first_day = coalesce(min(first_day, ?), first_day, ?),"
+            " last_day = coalesce(max(last_day, ?), last_day, ?), updated_at = ? WHERE id = ?",
+            (len(days), first, first, last, last, now(), story_id),
+        )
 
     def refresh_story(self, story_id: int) -> None:
+        """Recount a story's size and days from its memberships (after a merge, split or update)."""
         self.conn.execute(
             "UPDATE stories SET (size, first_day, last_day) = (SELECT count(*), min(a.day), max(a.day)"
             " FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?) WHERE id = ?",
