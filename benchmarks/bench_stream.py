@@ -45,20 +45,7 @@ ADJUDICATED = Path(__file__).resolve().parent / "stories_adjudicated.json"
 
 def bcubed(truth: dict[str, str], predicted: dict[str, object]) -> tuple[float, float, float]:
     """B-cubed precision, recall and F1 of a clustering over the items of ``predicted``."""
-    items = list(predicted)
-    by_truth: dict[str, set[str]] = defaultdict(set)
-    by_pred: dict[object, set[str]] = defaultdict(set)
-    for item in items:
-        by_truth[truth[item]].add(item)
-        by_pred[predicted[item]].add(item)
-    precision = recall = 0.0
-    for item in items:
-        same_pred, same_truth = by_pred[predicted[item]], by_truth[truth[item]]
-        both = len(same_pred & same_truth)
-        precision += both / len(same_pred)
-        recall += both / len(same_truth)
-    p, r = precision / len(items), recall / len(items)
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return bcubed_part(truth, predicted, {truth[item] for item in predicted})
 
 
 def bcubed_part(

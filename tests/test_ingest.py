@@ -145,7 +145,7 @@ def test_prepared_text_matches_the_briefs_own_word_view(multinews_val: Path) -> 
     and its duplicate buckets are the ones the duplicate index computes, so a copy found in a brief is
     found in the store."""
     from newsbrief.clean import clean_text
-    from newsbrief.dedup import buckets
+    from newsbrief.dedup import DuplicateIndex, MemoryTable
     from newsbrief.model import Article
     from newsbrief.prepare import prepare_batch
     from newsbrief.text import canonical_aliases, fold_words, words
@@ -158,6 +158,13 @@ def test_prepared_text_matches_the_briefs_own_word_view(multinews_val: Path) -> 
         cleaned, _, _ = clean_text(Article(text=text))
         assert fold_words(cleaned)[1] == words(canonical_aliases(cleaned))
     assert fold_words(texts[-1])[1][:4] == ["the", "us", "and", "the"]
-    for p in prepare_batch([Article(text=t) for t in texts[:-1]]):
+    # Indexed by the brief's way (buckets computed from the MinHash), found by the store's (the buckets
+    # the workers computed), and the other way round.
+    for i, p in enumerate(prepare_batch([Article(text=t) for t in texts[:-1]])):
         if p.problem is None:
-            assert list(p.buckets) == buckets(p.minhash)
+            briefs, stores = MemoryTable(), MemoryTable()
+            briefs.signatures[i] = stores.signatures[i] = p.minhash
+            DuplicateIndex(briefs).add(i, p.minhash)
+            DuplicateIndex(stores).add(i, p.minhash, p.buckets)
+            assert DuplicateIndex(briefs).find(p.minhash, bands=p.buckets) is not None
+            assert DuplicateIndex(stores).find(p.minhash) is not None

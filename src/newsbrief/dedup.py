@@ -20,16 +20,10 @@ import numpy as np
 from datasketch import LeanMinHash
 
 from newsbrief.model import Article
-from newsbrief.prepare import BANDS, MINHASH_SEED, NUM_PERM, lsh_buckets, prepare_batch
+from newsbrief.prepare import MINHASH_SEED, NUM_PERM, lsh_buckets, prepare_batch
 
-ROWS = NUM_PERM // BANDS
 DUPLICATE_THRESHOLD = 0.5
 """Estimated Jaccard similarity of word 4-shingles above which two articles are copies of one text."""
-
-
-def buckets(minhash: np.ndarray) -> list[int]:
-    """The LSH bucket of each band of a MinHash, as signed 64-bit integers (band index mixed in)."""
-    return list(lsh_buckets(minhash))
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,7 +85,7 @@ class DuplicateIndex:
         if len(minhash) != NUM_PERM:
             return None
         best: tuple[float, int] | None = None
-        for article_id, signature in self.table.bucket_matches(bands or buckets(minhash)):
+        for article_id, signature in self.table.bucket_matches(bands or lsh_buckets(minhash)):
             if article_id == exclude or len(signature) != NUM_PERM:
                 continue
             score = int(np.count_nonzero(signature == minhash)) / NUM_PERM
@@ -103,7 +97,7 @@ class DuplicateIndex:
 
     def add(self, article_id: int, minhash: np.ndarray, bands: Sequence[int] | None = None) -> None:
         if len(minhash) == NUM_PERM:
-            self.table.add_buckets(article_id, bands or buckets(minhash))
+            self.table.add_buckets(article_id, bands or lsh_buckets(minhash))
 
 
 @dataclass(frozen=True)

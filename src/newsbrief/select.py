@@ -160,18 +160,17 @@ def _cover(
         k = set_of.get(groups[i].id)
         return k is None or sum(1 for j in chosen if set_of.get(groups[j].id) == k) > 1
 
+    def fits(new: int) -> bool:
+        total = sum(int(lengths[i]) for i in chosen) + int(lengths[new])
+        words_ok = budget.word_limit is None or total <= budget.word_limit or not chosen
+        return words_ok and (budget.sentences is None or len(chosen) < budget.sentences)
+
     for ids in cover:
         if any(groups[i].id in ids for i in chosen):
             continue
         best = next((i for i in order if groups[i].id in ids and lengths[i] >= min_words), None)
         if best is None:
             continue
-
-        def fits(new: int) -> bool:
-            total = sum(int(lengths[i]) for i in chosen) + int(lengths[new])
-            words_ok = budget.word_limit is None or total <= budget.word_limit or not chosen
-            return words_ok and (budget.sentences is None or len(chosen) < budget.sentences)
-
         while not fits(best):
             victim = next((i for i in reversed(chosen) if removable(i)), None)
             if victim is None:

@@ -32,13 +32,12 @@ _ALIASES = {
     "u.n.": "un",
     "united nations": "un",
 }
-_ALIAS_RE = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w])",
-    re.IGNORECASE,
-)
-_ALIAS_LOWER_RE = re.compile(
+_ALIAS_PATTERN = (
     r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w])"
 )
+_ALIAS_RE = re.compile(_ALIAS_PATTERN, re.IGNORECASE)
+_ALIAS_LOWER_RE = re.compile(_ALIAS_PATTERN)
+"""On lower-cased text: the case-insensitive pattern is several times slower."""
 _QUOTE_PAIRS = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("—", "-"), ("–", "-"))
 
 
