@@ -25,7 +25,7 @@ VAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "multinew
 
 def build_docs(texts: Sequence[str]) -> list[Document]:
     try:
-        from newsbrief.clean import clean_article
+        from newsbrief.briefing.clean import clean_article
 
         return [clean_article(Article(text=t), doc=i) for i, t in enumerate(texts)]
     except ImportError:

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_stream  # noqa: E402
 
-from newsbrief.ingest import ingest  # noqa: E402
+from newsbrief.stream.ingest import ingest  # noqa: E402
 
 ADJUDICATED = Path(__file__).resolve().parent / "stories_adjudicated.json"
 

@@ -18,10 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-from newsbrief.dates import document_date
+from newsbrief.briefing.pipeline import BriefOptions, prepare_articles
 from newsbrief.model import Article
-from newsbrief.pipeline import BriefOptions, prepare_articles
-from newsbrief.timeline import build_timeline
+from newsbrief.timeline.dates import document_date
+from newsbrief.timeline.events import build_timeline
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "multinews" / "val.jsonl"
 

@@ -88,9 +88,9 @@ def jaccard(a: set[str], b: set[str]) -> float:
 def off_topic(docs: list[str]) -> set[int]:
     """Documents that newsbrief's brief would itself drop from their cluster: site notices, empty pages
     and off-topic pages (`newsbrief.relevance.filter_documents`); copies are kept."""
-    from newsbrief.clean import clean_article
+    from newsbrief.briefing.clean import clean_article
+    from newsbrief.briefing.relevance import filter_documents
     from newsbrief.model import Article
-    from newsbrief.relevance import filter_documents
 
     cleaned = [clean_article(Article(text=d, id=str(i)), doc=i) for i, d in enumerate(docs)]
     _, dropped, _ = filter_documents(cleaned)

@@ -23,14 +23,14 @@ from typing import Any
 
 from tqdm import tqdm
 
-from newsbrief.clean import clean_article
-from newsbrief.datasets import load_clusters
-from newsbrief.evaluate import newsbrief_summary, oracle_indices, rouge
-from newsbrief.features import FEATURE_NAMES, word_count
+from newsbrief.briefing.clean import clean_article
+from newsbrief.briefing.evaluate import newsbrief_summary, oracle_indices, rouge
+from newsbrief.briefing.features import FEATURE_NAMES, word_count
+from newsbrief.briefing.pipeline import renumber
+from newsbrief.briefing.relevance import RelevanceOptions, filter_documents
+from newsbrief.briefing.select import MIN_WORDS, Budget
+from newsbrief.inputs.datasets import load_clusters
 from newsbrief.model import Article, Document
-from newsbrief.pipeline import renumber
-from newsbrief.relevance import RelevanceOptions, filter_documents
-from newsbrief.select import MIN_WORDS, Budget
 
 SECTION = "## Summary quality (issue 3)"
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")

@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from newsbrief.datasets import load_clusters
-from newsbrief.pipeline import BriefOptions, assemble, prepare_articles
+from newsbrief.briefing.pipeline import BriefOptions, assemble, prepare_articles
+from newsbrief.inputs.datasets import load_clusters
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "multinews" / "val.jsonl"

@@ -5,7 +5,7 @@
 Data: the 250 Multi-News validation clusters (``../shared/data/multinews/val.jsonl``), the only
 labelled data the project may use. Labels: membership of each claim group's printed sentence in
 the greedy ROUGE-1+2 oracle summary. Model: L2 logistic regression (`C`; scikit-learn, training only)
-on ``newsbrief.features``; the brief path only takes a dot product with the saved weights.
+on ``newsbrief.briefing.features``; the brief path only takes a dot product with the saved weights.
 
 Every reported number is cross-validated: a cluster is summarized by a model that never saw it.
 ``--write`` then fits on all clusters and saves ``src/newsbrief/data/scorer.json``.
@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from newsbrief.datasets import Cluster, load_clusters
-from newsbrief.evaluate import METRICS, oracle_indices, prepare, rouge
-from newsbrief.features import FEATURE_NAMES, GroupFeatures, group_features
+from newsbrief.briefing.evaluate import METRICS, oracle_indices, prepare, rouge
+from newsbrief.briefing.features import FEATURE_NAMES, GroupFeatures, group_features
+from newsbrief.briefing.select import MIN_WORDS, Budget, Scorer, select_sentences
+from newsbrief.inputs.datasets import Cluster, load_clusters
 from newsbrief.model import ClaimGroup, Document
-from newsbrief.select import MIN_WORDS, Budget, Scorer, select_sentences
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "src" / "newsbrief" / "data" / "scorer.json"
 FOLDS = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsbrief.clean import clean_lines, junk_reason
+from newsbrief.briefing.clean import clean_lines, junk_reason
 from newsbrief.model import Article
 from newsbrief.sentences import split_sentences
 
@@ -93,7 +93,7 @@ def test_dateline_and_trailing_agency_tag_are_dropped() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
 def test_cleaning_never_crashes_and_keeps_offsets(text: str) -> None:
-    from newsbrief.clean import clean_article
+    from newsbrief.briefing.clean import clean_article
 
     doc = clean_article(Article(text=text))
     for sentence in doc.sentences:

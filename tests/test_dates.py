@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from newsbrief.clean import clean_article
-from newsbrief.dates import document_date, html_published, infer_text_date, parse_published, url_date
+from newsbrief.briefing.clean import clean_article
 from newsbrief.model import Article
-from newsbrief.temporal import find_expressions, find_mentions, span_label
+from newsbrief.timeline.dates import document_date, html_published, infer_text_date, parse_published, url_date
+from newsbrief.timeline.temporal import find_expressions, find_mentions, span_label
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dates"
 D = dt.date

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.datasets import load_clusters
-from newsbrief.evaluate import EvalOptions, evaluate, format_table, oracle_indices, rouge, run_eval
+from newsbrief.briefing.evaluate import EvalOptions, evaluate, format_table, oracle_indices, rouge, run_eval
+from newsbrief.inputs.datasets import load_clusters
 
 STORY = [
     "Heavy rain flooded the river town of Millbrook on Monday, forcing 300 residents from their homes.",

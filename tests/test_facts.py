@@ -24,7 +24,7 @@ _HONORIFICS = re.compile(r"^(?:Mr\.?|Mrs\.?|Ms\.?|Dr\.?|President|Ambassador)\s+
 def build_docs(texts: list[str]) -> list[Document]:
     """Cleaned documents: the lead's cleaner when it imports, else non-empty lines split into sentences."""
     try:
-        from newsbrief.clean import clean_article
+        from newsbrief.briefing.clean import clean_article
 
         return [clean_article(Article(text=t), doc=i) for i, t in enumerate(texts)]
     except ImportError:

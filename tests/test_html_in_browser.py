@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import newsbrief
-from newsbrief.render import render_html
+from newsbrief.briefing.render import render_html
 
 CHROMIUM_FLAGS = [
     "--headless",

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from newsbrief.ingest import ingest
-from newsbrief.store import Store
+from newsbrief.stream.ingest import ingest
+from newsbrief.stream.store import Store
 
 
 def _multinews_records(path: Path, clusters: int) -> list[dict[str, str]]:
@@ -97,7 +97,7 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
 
 _CHILD = """
 import sys
-from newsbrief.ingest import ingest
+from newsbrief.stream.ingest import ingest
 ingest([sys.argv[1]], sys.argv[2], workers=1, batch_size=50, commit_every=50)
 """
 
@@ -144,10 +144,10 @@ def test_prepared_text_matches_the_briefs_own_word_view(multinews_val: Path) -> 
     """The ingest's fast tokenising sees the words the brief sees (aliases folded, curly quotes plain),
     and its duplicate buckets are the ones the duplicate index computes, so a copy found in a brief is
     found in the store."""
-    from newsbrief.clean import clean_text
-    from newsbrief.dedup import DuplicateIndex, MemoryTable
+    from newsbrief.briefing.clean import clean_text
     from newsbrief.model import Article
-    from newsbrief.prepare import prepare_batch
+    from newsbrief.stream.dedup import DuplicateIndex, MemoryTable
+    from newsbrief.stream.prepare import prepare_batch
     from newsbrief.text import canonical_aliases, fold_words, words
 
     records = _multinews_records(multinews_val, 5)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import newsbrief
-from newsbrief.pipeline import BriefOptions, prepare_articles
-from newsbrief.readers import read_inputs
+from newsbrief.briefing.pipeline import BriefOptions, prepare_articles
+from newsbrief.inputs.readers import read_inputs
 from newsbrief.text import normal_form, words
 
 

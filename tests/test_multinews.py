@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.datasets import load_clusters
-from newsbrief.pipeline import BriefOptions, assemble, prepare_articles
+from newsbrief.briefing.pipeline import BriefOptions, assemble, prepare_articles
+from newsbrief.inputs.datasets import load_clusters
 from newsbrief.text import words
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsbrief.datasets import load_clusters
-from newsbrief.evaluate import EvalOptions, evaluate
+from newsbrief.briefing.evaluate import EvalOptions, evaluate
+from newsbrief.inputs.datasets import load_clusters
 
 FLOOR = Path(__file__).with_name("quality_floor.json")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsbrief.errors import InputError
-from newsbrief.readers import ReadOptions, read_inputs
+from newsbrief.inputs.readers import ReadOptions, read_inputs
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bridge"
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import newsbrief
-from newsbrief.render import SCHEMA_VERSION, render_html, render_json, render_markdown
+from newsbrief.briefing.render import SCHEMA_VERSION, render_html, render_json, render_markdown
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bridge"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.datasets import load_clusters
-from newsbrief.evaluate import prepare
-from newsbrief.features import word_count
+from newsbrief.briefing.evaluate import prepare
+from newsbrief.briefing.features import word_count
+from newsbrief.briefing.pipeline import BriefOptions, assemble, prepare_articles
+from newsbrief.briefing.select import DEFAULT_WORDS, Budget, select_sentences
+from newsbrief.inputs.datasets import load_clusters
 from newsbrief.model import Article, ClaimGroup, DocDate, Document
-from newsbrief.pipeline import BriefOptions, assemble, prepare_articles
-from newsbrief.select import DEFAULT_WORDS, Budget, select_sentences
 from newsbrief.sentences import split_sentences
 
 

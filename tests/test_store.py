@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.catalog import format_stories, list_stories, story_articles, story_sources
 from newsbrief.errors import InputError
-from newsbrief.ingest import ingest
-from newsbrief.store import SCHEMA_VERSION, Store, default_db_path
+from newsbrief.stream.catalog import format_stories, list_stories, story_articles, story_sources
+from newsbrief.stream.ingest import ingest
+from newsbrief.stream.store import SCHEMA_VERSION, Store, default_db_path
 
 BODY = (
     "The city council of Riverton approved a new budget on Tuesday that raises spending on public "

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from newsbrief.catalog import list_stories, merge_stories, split_story, story_articles
-from newsbrief.ingest import ingest
 from newsbrief.model import Article
-from newsbrief.prepare import prepare_batch
-from newsbrief.store import Store
-from newsbrief.stories import Story, StoryIndex, add_sparse
+from newsbrief.stream.catalog import list_stories, merge_stories, split_story, story_articles
+from newsbrief.stream.ingest import ingest
+from newsbrief.stream.prepare import prepare_batch
+from newsbrief.stream.store import Store
+from newsbrief.stream.stories import Story, StoryIndex, add_sparse
 
 TRADE_JAPAN = [
     "Trade negotiators from the United States and Japan met in Tokyo for a new round of talks on tariffs.",

@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.claims import claim_groups
-from newsbrief.clean import clean_article
+from newsbrief.briefing.claims import claim_groups
+from newsbrief.briefing.clean import clean_article
 from newsbrief.model import Article, ClaimGroup, Document
-from newsbrief.timeline import Timeline, assign_events, build_timeline, timeline_html, timeline_markdown
+from newsbrief.timeline.events import (
+    Timeline,
+    assign_events,
+    build_timeline,
+    timeline_html,
+    timeline_markdown,
+)
 
 D = dt.date
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsbrief.catalog import list_stories, story_articles
-from newsbrief.ingest import ingest
-from newsbrief.warc import iter_warc
+from newsbrief.inputs.warc import iter_warc
+from newsbrief.stream.catalog import list_stories, story_articles
+from newsbrief.stream.ingest import ingest
 
 PAGE = """<html><head><title>Harbor bridge opens after three years</title>
 <meta property="og:site_name" content="Harbor Times"></head><body>

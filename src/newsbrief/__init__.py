@@ -44,7 +44,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 def __getattr__(name: str) -> object:
     # The pipeline pulls in numpy and scipy; import it when first asked for, not on `import newsbrief`.
     if name in ("brief", "BriefOptions", "timeline_of"):
-        from newsbrief import pipeline
+        from newsbrief.briefing import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'newsbrief' has no attribute {name!r}")

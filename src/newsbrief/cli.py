@@ -38,8 +38,8 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from newsbrief.pipeline import BriefOptions, brief
-    from newsbrief.render import RENDERERS
+    from newsbrief.briefing.pipeline import BriefOptions, brief
+    from newsbrief.briefing.render import RENDERERS
 
     options = BriefOptions(
         words=None if args.sentences else args.words,
@@ -51,7 +51,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         cluster=args.cluster,
     )
     if args.story is not None:
-        from newsbrief.catalog import story_articles
+        from newsbrief.stream.catalog import story_articles
 
         inputs: list[object] = list(story_articles(_db(args), args.story))
     elif not args.paths:
@@ -65,8 +65,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from newsbrief.pipeline import BriefOptions, timeline_of
-    from newsbrief.timeline import timeline_markdown
+    from newsbrief.briefing.pipeline import BriefOptions, timeline_of
+    from newsbrief.timeline.events import timeline_markdown
 
     result, warnings = timeline_of(args.paths, BriefOptions(cluster=args.cluster))
     _warn(warnings)
@@ -75,19 +75,19 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from newsbrief.evaluate import run_eval
+    from newsbrief.briefing.evaluate import run_eval
 
     return run_eval(args.data, words=args.words, limit=args.limit, seed=args.seed, as_json=args.json)
 
 
 def _db(args: argparse.Namespace) -> Path:
-    from newsbrief.store import default_db_path
+    from newsbrief.stream.store import default_db_path
 
     return Path(args.db) if args.db else default_db_path()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from newsbrief.ingest import ingest
+    from newsbrief.stream.ingest import ingest
 
     report = ingest(args.paths, _db(args), progress=not args.quiet)
     print(report.summary())
@@ -95,7 +95,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from newsbrief import catalog
+    from newsbrief.stream import catalog
 
     db = _db(args)
     if args.merge:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from newsbrief.facts.model import Facts
-    from newsbrief.timeline import Timeline
+    from newsbrief.timeline.events import Timeline
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsbrief.inputs.readers import ReadOptions, ReadResult, decode, html_article
 from newsbrief.model import Article
-from newsbrief.readers import ReadOptions, ReadResult, decode, html_article
 
 MAX_RECORD_BYTES = 5_000_000
 

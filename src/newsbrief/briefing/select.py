@@ -1,6 +1,6 @@
 """Choosing the brief's sentences: score claim groups, pick informative non-redundant ones, order them.
 
-Scoring is a linear model over cheap features (`newsbrief.features`) whose weights ship in
+Scoring is a linear model over cheap features (`newsbrief.briefing.features`) whose weights ship in
 ``data/scorer.json`` (trained by ``benchmarks/train_scorer.py`` on oracle labels, validated
 with 5-fold cross-validation). Picking is greedy: best score first, skipping a group too close
 to one already chosen, until the word (or sentence) budget is reached; the last sentence may
@@ -18,7 +18,7 @@ from importlib import resources
 
 import numpy as np
 
-from newsbrief.features import FEATURE_NAMES, GroupFeatures, group_features
+from newsbrief.briefing.features import FEATURE_NAMES, GroupFeatures, group_features
 from newsbrief.model import ClaimGroup, Document
 
 DEFAULT_WORDS = 150

@@ -1,7 +1,7 @@
 """The pure per-article step of ingesting: clean, date, vectorise and sketch a batch of articles.
 
 `prepare_batch` does no I/O and keeps no state between calls; its input and output pickle, so it
-can run in a worker process (as `newsbrief.ingest` does) or on a distributed engine unchanged.
+can run in a worker process (as `newsbrief.stream.ingest` does) or on a distributed engine unchanged.
 Sentences are not split here: they are needed only when a story is briefed, and syntok would cost
 more than everything else together.
 """
@@ -19,9 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 from datasketch import MinHash
 
-from newsbrief.clean import clean_text
+from newsbrief.briefing.clean import clean_text
+from newsbrief.briefing.relevance import NOTICE_MAX_WORDS, PAGE_NOTICES
 from newsbrief.model import Article, DocDate
-from newsbrief.relevance import NOTICE_MAX_WORDS, PAGE_NOTICES
 from newsbrief.text import _ALIASES, fold_words, stem, stopwords
 
 HASH_BITS = 20
@@ -175,7 +175,7 @@ def lsh_buckets(minhash: np.ndarray) -> tuple[int, ...]:
 def _date_of(article: Article, text: str) -> DocDate | None:
     """The date from metadata or the URL. Inferring one from the text (7 ms an article) is left to
     the brief, where a range of days matters; for grouping a stream, an undated article has no day."""
-    from newsbrief.dates import document_date
+    from newsbrief.timeline.dates import document_date
 
     if not (article.published or article.url):
         return None

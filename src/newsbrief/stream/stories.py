@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsbrief.prepare import ENTITY_BASE, FEATURES
+from newsbrief.stream.prepare import ENTITY_BASE, FEATURES
 
 CENTROID_TERMS = 200
 """Terms kept in a story's centroid (the heaviest)."""

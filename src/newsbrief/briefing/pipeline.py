@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from newsbrief.claims import ClaimOptions, claim_groups
-from newsbrief.clean import clean_article
+from newsbrief.briefing.claims import ClaimOptions, claim_groups
+from newsbrief.briefing.clean import clean_article
+from newsbrief.briefing.relevance import RelevanceOptions, filter_documents
+from newsbrief.briefing.select import Budget, select_sentences
 from newsbrief.errors import InputError
+from newsbrief.inputs.readers import ReadOptions, read_inputs
 from newsbrief.model import (
     Article,
     Brief,
@@ -26,14 +29,11 @@ from newsbrief.model import (
     Dropped,
     Source,
 )
-from newsbrief.readers import ReadOptions, read_inputs
-from newsbrief.relevance import RelevanceOptions, filter_documents
-from newsbrief.select import Budget, select_sentences
 from newsbrief.text import words
 from newsbrief.vectors import sentence_space
 
 if TYPE_CHECKING:
-    from newsbrief.timeline import Timeline
+    from newsbrief.timeline.events import Timeline
 
 Input = str | Path | Article
 
@@ -115,7 +115,7 @@ def brief(inputs: Input | Sequence[Input], options: BriefOptions | None = None, 
 
 def timeline_of(inputs: Input | Sequence[Input], options: BriefOptions | None = None) -> tuple[Timeline, list[str]]:
     """The full timeline of a cluster (every dated entry), and the reading warnings."""
-    from newsbrief.timeline import build_timeline
+    from newsbrief.timeline.events import build_timeline
 
     options = options or BriefOptions()
     articles, warnings = _read(inputs, options)
@@ -128,7 +128,7 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     docs, groups = prepared.docs, prepared.groups
     dated = None
     if options.timeline:
-        from newsbrief.timeline import build_timeline
+        from newsbrief.timeline.events import build_timeline
 
         dated = build_timeline(docs, groups, limit=options.timeline_entries)
         if options.order == "newest":

@@ -3,7 +3,7 @@
 The schema version is SQLite's ``user_version``; `MIGRATIONS` brings an older file up to date.
 Writes happen in explicit transactions (WAL journal), so a killed process loses at most the batch
 it had not yet committed.
-What the CLI reads from and corrects in a store is in `newsbrief.catalog`.
+What the CLI reads from and corrects in a store is in `newsbrief.stream.catalog`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from newsbrief.errors import InputError
-from newsbrief.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
-from newsbrief.stories import Story, TermStats, centroid
+from newsbrief.stream.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
+from newsbrief.stream.stories import Story, TermStats, centroid
 
 SCHEMA_VERSION = 1
 CACHE_KIB = 256 * 1024

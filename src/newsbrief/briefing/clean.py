@@ -179,7 +179,7 @@ def clean_text(article: Article) -> tuple[str, str, list[RemovedLine]]:
 
 def clean_article(article: Article, doc: int = 0) -> Document:
     """Turn one raw article into a cleaned `Document` with its sentences (pure, per article)."""
-    from newsbrief.dates import document_date
+    from newsbrief.timeline.dates import document_date
 
     text, title, removed = clean_text(article)
     sentences = tuple(s for s in split_sentences(text, doc=doc) if len(words(s.text)) > 0)

@@ -266,7 +266,7 @@ READERS: dict[str, Reader] = {
 
 def read_warc_file(path: Path, options: ReadOptions) -> ReadResult:
     """Every HTML page of a WARC file from a news crawl (warcio; imported only when needed)."""
-    from newsbrief.warc import read_warc
+    from newsbrief.inputs.warc import read_warc
 
     return read_warc(path, options)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsbrief.errors import InputError
 from newsbrief.model import Article
-from newsbrief.store import Store, day_text, now
+from newsbrief.stream.store import Store, day_text, now
 
 
 def _existing(db_path: str | Path) -> Store:

@@ -18,10 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
-from newsbrief.datasets import Cluster, DatasetError, load_clusters
+from newsbrief.briefing.select import Budget
 from newsbrief.errors import InputError, MissingExtraError
+from newsbrief.inputs.datasets import Cluster, DatasetError, load_clusters
 from newsbrief.model import Article, ClaimGroup, Document
-from newsbrief.select import Budget
 from newsbrief.sentences import split_sentences
 from newsbrief.text import words
 
@@ -103,7 +103,7 @@ def rouge(summary: Sequence[str], references: Sequence[str]) -> dict[str, float]
 
 def prepare(articles: Sequence[Article], words: int | None = None) -> tuple[list[Document], list[ClaimGroup]]:
     """Cleaned, kept documents and claim groups, exactly as the brief pipeline makes them."""
-    from newsbrief.pipeline import BriefOptions, prepare_articles
+    from newsbrief.briefing.pipeline import BriefOptions, prepare_articles
 
     try:
         prepared = prepare_articles(articles, BriefOptions(words=words, facts=False, timeline=False))
@@ -114,7 +114,7 @@ def prepare(articles: Sequence[Article], words: int | None = None) -> tuple[list
 
 def newsbrief_summary(cluster: Cluster, budget: Budget) -> list[str]:
     """The sentences of newsbrief's brief of a cluster, end to end (facts and timeline off)."""
-    from newsbrief.pipeline import brief
+    from newsbrief.briefing.pipeline import brief
 
     try:
         result = brief(

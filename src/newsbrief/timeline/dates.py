@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from newsbrief.model import Article, DocDate, Document
-from newsbrief.temporal import (
+from newsbrief.timeline.temporal import (
     NUMBERS,
     DateExpr,
     Span,

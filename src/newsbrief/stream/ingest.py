@@ -20,11 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsbrief.dedup import DuplicateIndex
 from newsbrief.errors import InputError
-from newsbrief.model import Article
-from newsbrief.prepare import PreparedArticle, prepare_batch
-from newsbrief.readers import (
+from newsbrief.inputs.readers import (
     ReadOptions,
     files_under,
     is_warc,
@@ -33,9 +30,12 @@ from newsbrief.readers import (
     reader_for,
     unsupported,
 )
-from newsbrief.store import Store, pack_vector
-from newsbrief.stories import ClusterParams, Story, StoryIndex
-from newsbrief.warc import iter_warc
+from newsbrief.inputs.warc import iter_warc
+from newsbrief.model import Article
+from newsbrief.stream.dedup import DuplicateIndex
+from newsbrief.stream.prepare import PreparedArticle, prepare_batch
+from newsbrief.stream.store import Store, pack_vector
+from newsbrief.stream.stories import ClusterParams, Story, StoryIndex
 
 BATCH_SIZE = 250
 COMMIT_ARTICLES = 2000

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsbrief.model import Brief, BriefSentence, Source, cite
-from newsbrief.timeline import events_sentence
+from newsbrief.timeline.events import events_sentence
 
 SCHEMA_VERSION = "1.0"
 """Version of the JSON form; bumped in its minor part for additions, in its major part for changes."""
@@ -105,7 +105,7 @@ def _extra_sections(brief: Brief, kind: str) -> list[str]:
 
         out.append(facts_markdown(brief.facts) if kind == "markdown" else facts_html(brief.facts))
     if brief.timeline is not None:
-        from newsbrief.timeline import timeline_html, timeline_markdown
+        from newsbrief.timeline.events import timeline_html, timeline_markdown
 
         out.append(timeline_markdown(brief.timeline) if kind == "markdown" else timeline_html(brief.timeline))
     return [s for s in out if s.strip()]

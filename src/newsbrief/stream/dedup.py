@@ -20,7 +20,7 @@ import numpy as np
 from datasketch import LeanMinHash
 
 from newsbrief.model import Article
-from newsbrief.prepare import MINHASH_SEED, NUM_PERM, lsh_buckets, prepare_batch
+from newsbrief.stream.prepare import MINHASH_SEED, NUM_PERM, lsh_buckets, prepare_batch
 
 DUPLICATE_THRESHOLD = 0.5
 """Estimated Jaccard similarity of word 4-shingles above which two articles are copies of one text."""

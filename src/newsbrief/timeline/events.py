@@ -17,10 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from newsbrief.dates import refine_dates
 from newsbrief.model import ClaimGroup, DocDate, Document, cite
-from newsbrief.temporal import DateExpr, Mention, Span, find_expressions, sentence_mentions, span_label
 from newsbrief.text import content_terms
+from newsbrief.timeline.dates import refine_dates
+from newsbrief.timeline.temporal import (
+    DateExpr,
+    Mention,
+    Span,
+    find_expressions,
+    sentence_mentions,
+    span_label,
+)
 
 Certainty = Literal["stated", "resolved", "inferred"]
 

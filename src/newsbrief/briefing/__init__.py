@@ -1,0 +1,1 @@
+"""The brief pipeline: clean, filter, group claims, select sentences, render; and its evaluation."""

@@ -1,0 +1,1 @@
+"""Reading articles: files, folders, JSON lines, WARC archives, and summarization datasets."""

@@ -1,0 +1,1 @@
+"""Dates and timelines: publication dates, date expressions in text, events and what happened when."""
