@@ -21,6 +21,7 @@ from datasketch import MinHash
 
 from newsbrief.briefing.clean import clean_text
 from newsbrief.briefing.relevance import NOTICE_MAX_WORDS, PAGE_NOTICES
+from newsbrief.language import language_of
 from newsbrief.model import Article, DocDate
 from newsbrief.text import _ALIASES, fold_words, stem, stopwords
 
@@ -65,6 +66,10 @@ class PreparedArticle:
     """The text as read, zlib-compressed, as the store keeps it."""
     problem: str | None = None
     """Why the article cannot be stored (too short, no text); None when it can."""
+    lang: str = ""
+    """ISO 639-1 code of the article's language ('' when unsure)."""
+    headline: bool = False
+    """Whether ``title`` is a real headline (metadata or a headline line), not a cut of the text."""
 
     @property
     def day(self) -> int | None:
@@ -258,6 +263,7 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
             problem=problem,
         )
     crcs, features, index = memo.codes(tokens)
+    headline = bool(title)
     ids, weights = _vector(nfkc, features, index)
     minhash = minhash_of(crcs, memo.sketch())
     return PreparedArticle(
@@ -274,6 +280,8 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
         minhash=minhash,
         buckets=lsh_buckets(minhash),
         raw_compressed=zlib.compress(article.text.encode("utf-8")),
+        lang=language_of(text) or "",
+        headline=headline,
     )
 
 

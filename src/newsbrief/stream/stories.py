@@ -45,6 +45,12 @@ class ClusterParams:
     talks with Japan and with Brazil share most words but not their names."""
 
 
+STORYLINE_PARAMS = ClusterParams(
+    threshold=0.08, quiet_days=45, wake_step=0.04, wake_penalty=0.1, wake_days=365, entity_agreement=0.15
+)
+"""When a new event continues a storyline: a looser match than joining an event, over months."""
+
+
 @dataclass
 class TermStats:
     """Document frequencies of hashed terms: what makes a word rare enough to tell stories apart."""
@@ -76,6 +82,12 @@ class Story:
     last_day: int | None
     size: int
     norm: float = 0.0
+    lang: str | None = None
+    """The language of its articles (ISO 639-1); an article of another language never joins."""
+    parent: int | None = None
+    """The storyline of an event (None for a storyline)."""
+    titled: bool = False
+    """Whether its title is a real headline (a later member with one may give it)."""
 
     def __post_init__(self) -> None:
         self.norm = float(np.linalg.norm(self.weights))
@@ -206,12 +218,15 @@ class StoryIndex:
             return p.threshold
         return p.threshold + p.wake_step + (p.wake_penalty - p.wake_step) * min(1.0, quiet / p.wake_days)
 
-    def best(self, ids: np.ndarray, weights: np.ndarray, day: int | None) -> tuple[Story | None, float]:
-        """The story the article should join and its similarity, or (None, best similarity seen)."""
+    def best(
+        self, ids: np.ndarray, weights: np.ndarray, day: int | None, lang: str | None = None
+    ) -> tuple[Story | None, float]:
+        """The story the article should join and its similarity, or (None, best similarity seen).
+        A story in another language than ``lang`` is never chosen."""
         chosen: Story | None = None
         best_margin = 0.0
         best_score = 0.0
-        candidates = self.candidates(ids, weights)
+        candidates = [s for s in self.candidates(ids, weights) if lang is None or s.lang in (None, lang)]
         scores = self._cosines(ids, weights, candidates)
         for story, score in zip(candidates, scores, strict=True):
             margin = score - self.needed(story, day)
