@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from newsbrief.errors import InputError
-from newsbrief.stream.catalog import event_articles, event_sources, format_storylines, list_events, list_storylines
+from newsbrief.stream.catalog import (
+    event_articles,
+    event_sources,
+    format_storylines,
+    list_events,
+    list_storylines,
+)
 from newsbrief.stream.ingest import ingest
 from newsbrief.stream.store import SCHEMA_VERSION, Store, default_db_path
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from newsbrief.model import Article
-from newsbrief.stream.catalog import list_events, merge_events, split_event, event_articles
+from newsbrief.stream.catalog import event_articles, list_events, merge_events, split_event
 from newsbrief.stream.ingest import ingest
 from newsbrief.stream.prepare import prepare_batch
 from newsbrief.stream.store import Store

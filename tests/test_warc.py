@@ -9,7 +9,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsbrief.inputs.warc import iter_warc
-from newsbrief.stream.catalog import list_events, event_articles
+from newsbrief.stream.catalog import event_articles, list_events
 from newsbrief.stream.ingest import ingest
 
 PAGE = """<html><head><title>Harbor bridge opens after three years</title>

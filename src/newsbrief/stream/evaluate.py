@@ -54,7 +54,9 @@ class StreamScores:
     def table(self) -> str:
         rows = ["| measure | precision | recall | F1 |", "|---|---:|---:|---:|"]
         for level, s in self.levels.items():
-            rows.append(f"| {level}s, B-cubed ({s.items} articles) | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+            rows.append(
+                f"| {level}s, B-cubed ({s.items} articles) | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |"
+            )
         if self.copies is not None:
             c = self.copies
             rows.append(
@@ -147,7 +149,10 @@ def read_labels(path: Path, fields: LabelFields) -> list[dict[str, object]]:
 
 
 def score_grouping(
-    records: Sequence[Mapping[str, object]], grouping: Grouping, fields: LabelFields, part: set[str] | None = None
+    records: Sequence[Mapping[str, object]],
+    grouping: Grouping,
+    fields: LabelFields,
+    part: set[str] | None = None,
 ) -> StreamScores:
     """Score a store's grouping against the labels; ``part`` keeps the articles of these storylines."""
     labels = {str(r[fields.id]): r for r in records}
