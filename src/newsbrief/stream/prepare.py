@@ -223,6 +223,13 @@ def site_notice(text: str, n_words: int) -> str | None:
     return None
 
 
+def _lead_headline(text: str) -> str:
+    """The first paragraph of a cleaned text when it reads as a headline (short, no closing full stop):
+    an article without a title often still starts with its headline."""
+    first = text.split("\n\n", 1)[0].strip()
+    return first if 3 <= len(first.split()) <= 20 and not first.endswith(".") else ""
+
+
 def article_key(article: Article, content_hash: str) -> str:
     """What makes two inputs the same article: the URL, else the caller's id, else the content."""
     url = normalise_url(article.url)
@@ -264,6 +271,9 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
         )
     crcs, features, index = memo.codes(tokens)
     headline = bool(title)
+    if not title:
+        title = _lead_headline(text)
+        headline = bool(title)
     ids, weights = _vector(nfkc, features, index)
     minhash = minhash_of(crcs, memo.sketch())
     return PreparedArticle(
