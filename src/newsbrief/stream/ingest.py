@@ -227,7 +227,7 @@ class _Ingester:
             report.updated += 1
             return
         exact = store.by_content(p.content_hash)
-        match = None if exact is not None else self.dups.find(p.minhash, bands=p.buckets)
+        match = None if exact is not None else self.dups.find(p.minhash, bands=p.buckets, words=p.words)
         if exact is not None or match is not None:
             original = store.original_of(exact) if exact is not None else match.original  # type: ignore[union-attr]
             similarity = 1.0 if exact is not None else match.similarity  # type: ignore[union-attr]

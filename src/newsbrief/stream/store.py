@@ -287,8 +287,8 @@ class Store:
             "INSERT OR IGNORE INTO lsh_buckets VALUES (?, ?)", [(b, article_id) for b in buckets]
         )
 
-    def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray]]:
-        """Articles sharing LSH buckets, with their MinHash values: of the `BUCKET_CANDIDATES` newest
+    def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray, int]]:
+        """Articles sharing LSH buckets, with their MinHash values and word counts: of the `BUCKET_CANDIDATES` newest
         articles in each bucket, the `BUCKET_CANDIDATES` that share the most buckets (earliest first on ties).
         Sharing more bands means a closer copy; the caps keep the work per lookup constant when a text
         carried by hundreds of outlets fills its buckets (a copy of any of them leads to the original)."""
@@ -299,11 +299,11 @@ class Store:
             * len(buckets)
         )
         rows = self.conn.execute(
-            f"SELECT a.id, a.minhash FROM (SELECT article_id, count(*) AS shared FROM ({newest})"
+            f"SELECT a.id, a.minhash, a.words FROM (SELECT article_id, count(*) AS shared FROM ({newest})"
             " GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c JOIN articles a ON a.id = c.article_id",
             [*(v for b in buckets for v in (b, BUCKET_CANDIDATES)), BUCKET_CANDIDATES],
         ).fetchall()
-        return [(r[0], np.frombuffer(r[1], dtype="<u4")) for r in rows]
+        return [(r[0], np.frombuffer(r[1], dtype="<u4"), r[2]) for r in rows]
 
     def original_of(self, article_id: int) -> int:
         row = self.conn.execute(
