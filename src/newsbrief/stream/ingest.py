@@ -168,6 +168,8 @@ class _Ingester:
         self.events = StoryIndex(store.load("stories"), params)
         self.storylines = StoryIndex(store.load("storylines"), lines)
         self.dups = DuplicateIndex(store)
+        self.latest_day: int | None = store.latest_day()
+        """The latest day of a dated article so far: where an undated article is matched in time."""
 
     def batch(self, prepared: Sequence[PreparedArticle]) -> None:
         """Store a batch; the caller holds the transaction (`Store.transaction`)."""
@@ -247,15 +249,20 @@ class _Ingester:
         article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
         self.dups.add(article_id, p.minhash, p.buckets)
         lang = p.lang or None
-        event, score = self.events.best(p.term_ids, vector, p.day, lang)
+        if p.day is not None:
+            self.latest_day = p.day if self.latest_day is None else max(self.latest_day, p.day)
+        # An undated article is news when it arrives: matched as of the latest day seen, so it does
+        # not wake an event or storyline that went quiet months ago.
+        day = p.day if p.day is not None else self.latest_day
+        event, score = self.events.best(p.term_ids, vector, day, lang)
         if event is None:
-            event = self._new_event(p, vector)
+            event = self._new_event(p, vector, day)
             score = 1.0
         elif p.headline and not event.titled:
             store.retitle_event(event.id, p.title)
             event.titled = True
-        self.events.join(event, p.term_ids, vector, p.day)
-        self.storylines.join(self._storyline_of(event), p.term_ids, vector, p.day)
+        self.events.join(event, p.term_ids, vector, day)
+        self.storylines.join(self._storyline_of(event), p.term_ids, vector, day)
         store.join_event(article_id, event.id, score)
         joined.setdefault(event.id, []).append(p.day)
         report.added += 1
@@ -269,18 +276,18 @@ class _Ingester:
                 self.storylines.add(line)
         return self.storylines.stories[line_id]
 
-    def _new_event(self, p: PreparedArticle, vector: np.ndarray) -> Story:
+    def _new_event(self, p: PreparedArticle, vector: np.ndarray, day: int | None) -> Story:
         """A new event for an article that joins none, in the storyline it continues or a new one."""
         store, lang = self.store, p.lang or None
         title = p.title or p.text[:80]
-        line, _ = self.storylines.best(p.term_ids, vector, p.day, lang)
+        line, _ = self.storylines.best(p.term_ids, vector, day, lang)
         if line is None:
             line = Story(
                 store.new_storyline(title, p.day, lang),
                 p.term_ids[:0],
                 vector[:0],
-                p.day,
-                p.day,
+                day,
+                day,
                 0,
                 lang=lang,
             )
@@ -290,8 +297,8 @@ class _Ingester:
             store.new_event(title, p.day, line.id, lang, p.headline),
             p.term_ids[:0],
             vector[:0],
-            p.day,
-            p.day,
+            day,
+            day,
             0,
             lang=lang,
             parent=line.id,

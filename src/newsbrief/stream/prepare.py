@@ -38,6 +38,8 @@ MIN_WORDS = 25
 ENTITY_BASE = 1 << HASH_BITS
 """Entity-like (capitalised) words get feature ids from ENTITY_BASE up, so stories can compare them alone."""
 FEATURES = 2 * ENTITY_BASE
+DAY_RANGE_DAYS = 7
+"""The widest date range that still gives an article a day to be grouped by."""
 
 _CAPITAL_RE = re.compile(r"(?<![.!?:\"“]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,5})\b", re.M)
 
@@ -73,8 +75,11 @@ class PreparedArticle:
 
     @property
     def day(self) -> int | None:
-        """The article's day as a proleptic ordinal (the earliest day of its date range)."""
-        return self.date.earliest.toordinal() if self.date is not None else None
+        """The article's day as a proleptic ordinal (the earliest day of its date range); None when the
+        range is wider than `DAY_RANGE_DAYS` (a year guessed from the text is no day to group by)."""
+        if self.date is None or (self.date.latest - self.date.earliest).days > DAY_RANGE_DAYS:
+            return None
+        return self.date.earliest.toordinal()
 
 
 def normalise_url(url: str | None) -> str | None:

@@ -272,6 +272,11 @@ class Store:
         )
         self.conn.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
 
+    def latest_day(self) -> int | None:
+        """The latest day of a stored article (None for an empty store)."""
+        row = self.conn.execute("SELECT max(day) FROM articles").fetchone()
+        return row[0] if row else None
+
     def vectors(self, article_ids: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
         out: list[tuple[np.ndarray, np.ndarray]] = []
         for chunk in _chunks(article_ids, 500):

@@ -8,6 +8,7 @@ Stories are held as top-weighted sparse centroids (numpy arrays); the store pers
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -26,6 +27,9 @@ story they were close enough to join)."""
 POSTING_LIMIT = 64
 """Stories kept per keyword: the most recently active ones."""
 MAX_CANDIDATES = 40
+RECENT_CANDIDATES = 60
+"""The most recently joined stories, compared with every article as well: a story's keywords are its
+rarest words, and a report of its next development may share none of them."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ class StoryIndex:
         self.params = params or ClusterParams()
         self.stories: dict[int, Story] = {}
         self.postings: dict[int, list[int]] = {}
+        self.recent: OrderedDict[int, None] = OrderedDict()
         self._dense: np.ndarray | None = None
         ordered = sorted(stories, key=lambda s: (s.last_day or 0, s.id))
         for story in ordered:
@@ -189,8 +194,13 @@ class StoryIndex:
 
     def remove(self, story_id: int) -> None:
         self.stories.pop(story_id, None)
+        self.recent.pop(story_id, None)
 
     def _post(self, story: Story) -> None:
+        self.recent[story.id] = None
+        self.recent.move_to_end(story.id)
+        if len(self.recent) > RECENT_CANDIDATES:
+            self.recent.popitem(last=False)
         for term in story.keywords().tolist():
             posting = self.postings.setdefault(term, [])
             if posting and posting[-1] == story.id:
@@ -202,13 +212,15 @@ class StoryIndex:
                 del posting[0]
 
     def candidates(self, ids: np.ndarray, weights: np.ndarray) -> list[Story]:
-        """Stories sharing keywords with the article, most shared first (at most MAX_CANDIDATES)."""
+        """Stories sharing keywords with the article, most shared first (at most MAX_CANDIDATES), then
+        the most recently joined ones (`RECENT_CANDIDATES`)."""
         counts: dict[int, int] = {}
         for term in top_terms(ids, weights, QUERY_TERMS).tolist():
             for story_id in self.postings.get(term, ()):
                 counts[story_id] = counts.get(story_id, 0) + 1
         ranked = sorted(counts, key=lambda s: (-counts[s], -s))[:MAX_CANDIDATES]
-        return [self.stories[s] for s in ranked if s in self.stories]
+        chosen = dict.fromkeys([*ranked, *reversed(self.recent)])
+        return [self.stories[s] for s in chosen if s in self.stories]
 
     def needed(self, story: Story, day: int | None) -> float:
         """The similarity an article on ``day`` needs to join ``story``."""
