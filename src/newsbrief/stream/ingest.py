@@ -261,8 +261,12 @@ class _Ingester:
         elif p.headline and not event.titled:
             store.retitle_event(event.id, p.title)
             event.titled = True
-        self.events.join(event, p.term_ids, vector, day)
-        self.storylines.join(self._storyline_of(event), p.term_ids, vector, day)
+        line = self._storyline_of(event)
+        for index, group in ((self.events, event), (self.storylines, line)):
+            if lang is None or group.lang in (None, lang):
+                index.join(group, p.term_ids, vector, day)
+            else:  # another language: counted and dated, but its words never pull the group its way
+                index.join(group, p.term_ids[:0], vector[:0], day)
         store.join_event(article_id, event.id, score)
         joined.setdefault(event.id, []).append(p.day)
         report.added += 1

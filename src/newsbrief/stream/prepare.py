@@ -36,11 +36,15 @@ SHINGLE = 4
 MIN_WORDS = 25
 """A cleaned article shorter than this is a page fragment (video page, sign-up form), not news."""
 ENTITY_BASE = 1 << HASH_BITS
-"""Entity-like (capitalised) words get feature ids from ENTITY_BASE up, so stories can compare them alone."""
+"""Entity-like (capitalised) words and numbers get feature ids from ENTITY_BASE up, so stories can compare
+them alone."""
 FEATURES = 2 * ENTITY_BASE
 DAY_RANGE_DAYS = 7
 """The widest date range that still gives an article a day to be grouped by."""
 
+_NUMBER_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{3})+(?![\w.,]?\d)|(?<![\w.,])\d{2,}(?:[.,]\d+)?(?!\w)")
+"""Numbers of two digits or more (thousands separators and decimals either way): with names, what an
+article in another language shares with its story."""
 _CAPITAL_RE = re.compile(r"(?<![.!?:\"“]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,5})\b", re.M)
 
 
@@ -202,6 +206,7 @@ def _vector(text: str, features: np.ndarray, index: np.ndarray) -> tuple[np.ndar
     np.add.at(counts, inverse, per_word[keep])
     stop = stopwords("en")
     names = Counter(_ALIASES.get(n, n) for n in map(str.lower, _CAPITAL_RE.findall(text)) if n not in stop)
+    names.update("#" + re.sub(r"[.,]", "", n) for n in _NUMBER_RE.findall(text))
     if names:
         name_ids = np.fromiter((ENTITY_BASE + feature(n) for n in names), dtype=np.int64, count=len(names))
         name_counts = np.fromiter(names.values(), dtype=np.int64, count=len(names))

@@ -392,14 +392,15 @@ class Store:
         )
 
     def recompute(self, level: Level, group_id: int) -> None:
-        """Rebuild an event's or storyline's centroid from its articles that are not copies, and its
-        size and days."""
+        """Rebuild an event's or storyline's centroid from its articles that are not copies and are in
+        its language, and its size and days."""
         ids = [
             r[0]
             for r in self.conn.execute(
-                f"SELECT m.article_id FROM ({self._members_sql(level)}) m"
-                " LEFT JOIN duplicates d ON d.article_id = m.article_id WHERE d.article_id IS NULL",
-                (group_id,),
+                f"SELECT m.article_id FROM ({self._members_sql(level)}) m JOIN articles a ON a.id = m.article_id"
+                f" LEFT JOIN duplicates d ON d.article_id = m.article_id, (SELECT lang FROM {level} WHERE id = ?) g"
+                " WHERE d.article_id IS NULL AND (a.lang IS NULL OR g.lang IS NULL OR a.lang = g.lang)",
+                (group_id, group_id),
             )
         ]
         c_ids, c_weights = centroid(self.vectors(ids))

@@ -47,6 +47,9 @@ class ClusterParams:
     entity_agreement: float = 0.1
     """Least cosine of the names (capitalised words) of an article and a story for it to join: trade
     talks with Japan and with Brazil share most words but not their names."""
+    cross_language: float = 0.1
+    """Least cosine of the names and numbers of an article and an active story in another language
+    for it to join (without changing the story's centroid: it never pulls the story its way)."""
 
 
 STORYLINE_PARAMS = ClusterParams(
@@ -234,18 +237,28 @@ class StoryIndex:
         self, ids: np.ndarray, weights: np.ndarray, day: int | None, lang: str | None = None
     ) -> tuple[Story | None, float]:
         """The story the article should join and its similarity, or (None, best similarity seen).
-        A story in another language than ``lang`` is never chosen."""
+
+        A story in another language than ``lang`` is matched by names and numbers alone (they carry
+        across languages), only while it is active, and needs `ClusterParams.cross_language`.
+        """
         chosen: Story | None = None
         best_margin = 0.0
         best_score = 0.0
-        candidates = [s for s in self.candidates(ids, weights) if lang is None or s.lang in (None, lang)]
+        p = self.params
+        candidates = self.candidates(ids, weights)
         scores = self._cosines(ids, weights, candidates)
         for story, score in zip(candidates, scores, strict=True):
-            margin = score - self.needed(story, day)
-            if margin >= 0:
+            if lang is not None and story.lang not in (None, lang):
                 names = entity_cosine(ids, weights, story)
-                if names is not None and names < self.params.entity_agreement:
+                if names is None or story.gap(day) > p.quiet_days:
                     continue
+                score, margin = names, names - p.cross_language
+            else:
+                margin = score - self.needed(story, day)
+                if margin >= 0:
+                    names = entity_cosine(ids, weights, story)
+                    if names is not None and names < p.entity_agreement:
+                        continue
             best_score = max(best_score, score)
             if margin >= 0 and (chosen is None or margin > best_margin):
                 chosen, best_margin = story, margin
