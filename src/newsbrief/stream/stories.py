@@ -53,7 +53,7 @@ class ClusterParams:
 
 
 STORYLINE_PARAMS = ClusterParams(
-    threshold=0.08, quiet_days=45, wake_step=0.04, wake_penalty=0.1, wake_days=365, entity_agreement=0.15
+    threshold=0.12, quiet_days=45, wake_step=0.04, wake_penalty=0.1, wake_days=365, entity_agreement=0.0
 )
 """When a new event continues a storyline: a looser match than joining an event, over months."""
 
