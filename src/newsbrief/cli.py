@@ -51,6 +51,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
         order=args.order,
         cluster=args.cluster,
     )
+    if args.storyline is not None:
+        from newsbrief.stream.briefs import brief_storyline, storyline_json, storyline_markdown
+
+        if args.format == "html":
+            raise InputError("--storyline gives md or json (--format html briefs one event: --story ID)")
+        line_brief = brief_storyline(_db(args), args.storyline, options)
+        for _, event_brief in line_brief.events:
+            _warn(event_brief.warnings)
+        _write((storyline_json if args.format == "json" else storyline_markdown)(line_brief), args.output)
+        return 0
     if args.story is not None:
         from newsbrief.stream.catalog import event_articles
 
@@ -207,7 +217,13 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
     b.add_argument("--story", type=int, metavar="EVENT", help="brief an event of the store instead of paths")
-    b.add_argument("--db", help="the store (SQLite file) for --story")
+    b.add_argument(
+        "--storyline",
+        type=int,
+        metavar="STORYLINE",
+        help="brief each event of a storyline of the store, in time order (--words is each event's budget)",
+    )
+    b.add_argument("--db", help="the store (SQLite file) for --story and --storyline")
 
     t = add("timeline", cmd_timeline, "Print what happened when, from a cluster of articles.")
     t.add_argument("paths", nargs="+", metavar="PATH", help="files or folders, or - for stdin")
