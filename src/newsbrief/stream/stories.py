@@ -27,7 +27,7 @@ story they were close enough to join)."""
 POSTING_LIMIT = 64
 """Stories kept per keyword: the most recently active ones."""
 MAX_CANDIDATES = 40
-RECENT_CANDIDATES = 60
+RECENT_CANDIDATES = 30
 """The most recently joined stories, compared with every article as well: a story's keywords are its
 rarest words, and a report of its next development may share none of them."""
 
