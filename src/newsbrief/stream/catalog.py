@@ -1,6 +1,6 @@
 """What the CLI and the web app read from and correct in a store: storylines with their events, an
-event's articles and copies, and the user's corrections at both levels, which stick through later
-ingests (an ingest never moves an article already placed, nor an event between storylines).
+event's articles and copies, and (from `newsbrief.stream.corrections`, re-exported here) the user's
+corrections at both levels.
 
 Every function takes the store's path (``db``) and opens it for the call.
 """
@@ -8,7 +8,6 @@ Every function takes the store's path (``db``) and opens it for the call.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -18,17 +17,41 @@ from typing import Any
 
 from newsbrief.errors import InputError
 from newsbrief.model import Article
-from newsbrief.stream.store import Store, day_text, now
+from newsbrief.stream.corrections import (
+    merge_events,
+    merge_storylines,
+    move_event,
+    split_event,
+    split_storyline,
+)
+from newsbrief.stream.store import Store, day_text, open_existing
+
+__all__ = [
+    "STORIES_SCHEMA",
+    "STORIES_SCHEMA_VERSION",
+    "EventArticle",
+    "EventDetail",
+    "EventSummary",
+    "SourceArticle",
+    "StorylineSummary",
+    "event_articles",
+    "event_sources",
+    "format_storylines",
+    "get_event",
+    "get_storyline",
+    "list_events",
+    "list_storylines",
+    "merge_events",
+    "merge_storylines",
+    "move_event",
+    "split_event",
+    "split_storyline",
+    "stories_json",
+]
 
 STORIES_SCHEMA = "newsbrief.stories"
 STORIES_SCHEMA_VERSION = 1
 """Version of `stories_json`'s layout (docs/schema.md); raised when a field changes meaning or goes."""
-
-
-def _existing(db: str | Path) -> Store:
-    if not Path(db).is_file():
-        raise InputError(f"no store at {db}; run `newsbrief ingest` first")
-    return Store(db)
 
 
 @dataclass(frozen=True)
@@ -177,7 +200,7 @@ def list_storylines(
     ``query`` keeps storylines whose titles (its own or its events') hold every word of it; ``since``
     and ``until`` (ISO dates) keep those active in that span; ``limit`` caps the count.
     """
-    with _existing(db) as store:
+    with open_existing(db) as store:
         lines = _storylines(store, _events(store))
     if query:
         words = query.lower().split()
@@ -197,14 +220,14 @@ def _neg(date: str | None) -> str:
 
 def list_events(db: str | Path) -> list[EventSummary]:
     """Every event of a store, most recently active first (then the largest)."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         events = _events(store)
     return sorted(events, key=lambda e: (e.last_date is None, _neg(e.last_date), -e.size, e.id))
 
 
 def get_storyline(db: str | Path, storyline_id: int) -> StorylineSummary:
     """One storyline (following merges) with its events in time order."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         line_id = store.live("storylines", storyline_id)
         lines = _storylines(store, _events(store, "AND e.storyline_id = ?", (line_id,)))
     if not lines:
@@ -228,7 +251,7 @@ def _event_articles(store: Store, event_id: int) -> tuple[EventArticle, ...]:
 
 def get_event(db: str | Path, event_id: int) -> EventDetail:
     """One event (following merges) with its articles in date order."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         event_id = store.live("stories", event_id)
         events = _events(store, "AND e.id = ?", (event_id,))
         if not events:
@@ -239,7 +262,7 @@ def get_event(db: str | Path, event_id: int) -> EventDetail:
 def stories_json(db: str | Path) -> dict[str, Any]:
     """Every storyline with its events and each event's articles, as the versioned JSON of
     docs/schema.md (``newsbrief stories --format json``)."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         lines = _storylines(store, _events(store))
         lines.sort(key=lambda s: (s.last_date is None, _neg(s.last_date), -s.size, s.id))
         articles = {e.id: _event_articles(store, e.id) for line in lines for e in line.events}
@@ -316,154 +339,6 @@ def format_storylines(lines: Sequence[StorylineSummary]) -> str:
     return "\n".join(out) + "\n"
 
 
-# --- corrections -----------------------------------------------------------------------------------
-
-
-def _record(store: Store, kind: str, target: int, others: Sequence[int], moved: Sequence[int]) -> None:
-    store.conn.execute(
-        "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES (?, ?, ?, ?, ?)",
-        (kind, target, json.dumps(list(others)), json.dumps(list(moved)), now()),
-    )
-
-
-def _recompute_lines(store: Store, line_ids: Sequence[int]) -> None:
-    for line_id in sorted(set(line_ids)):
-        store.recompute("storylines", line_id)
-
-
-def merge_events(db: str | Path, ids: Sequence[int]) -> str:
-    """Merge events into the first one (and its storyline); recorded, so later ingests keep them together."""
-    if len(set(ids)) < 2:
-        raise InputError("merging needs at least two different event ids")
-    with _existing(db) as store, store.transaction() as conn:
-        live = [store.live("stories", i) for i in ids]
-        target, others = live[0], sorted({i for i in live[1:] if i != live[0]})
-        if not others:
-            return f"events {', '.join(map(str, ids))} are already one event ({target})"
-        lines = [store.storyline_of(e) for e in (target, *others)]
-        marks = ",".join("?" * len(others))
-        moved = [
-            r[0]
-            for r in conn.execute(f"SELECT article_id FROM memberships WHERE story_id IN ({marks})", others)
-        ]
-        conn.execute(
-            f"UPDATE memberships SET story_id = ?, pinned = 1 WHERE story_id IN ({marks})", (target, *others)
-        )
-        conn.execute(f"UPDATE stories SET merged_into = ?, size = 0 WHERE id IN ({marks})", (target, *others))
-        _record(store, "merge", target, others, moved)
-        store.recompute("stories", target)
-        _recompute_lines(store, lines)
-    return f"merged events {', '.join(map(str, others))} into event {target} ({len(moved)} articles moved)"
-
-
-def split_event(db: str | Path, event_id: int, article_ids: Sequence[int]) -> str:
-    """Move articles (and their syndicated copies) out of an event into a new event of the same storyline."""
-    with _existing(db) as store, store.transaction() as conn:
-        event_id = store.live("stories", event_id)
-        members = {
-            r[0] for r in conn.execute("SELECT article_id FROM memberships WHERE story_id = ?", (event_id,))
-        }
-        wrong = sorted(set(article_ids) - members)
-        if wrong:
-            raise InputError(f"articles {', '.join(map(str, wrong))} are not in event {event_id}")
-        moving = set(article_ids)
-        marks = ",".join("?" * len(moving))
-        copies = conn.execute(
-            f"SELECT article_id FROM duplicates WHERE original_id IN ({marks})", sorted(moving)
-        ).fetchall()
-        moving |= {r[0] for r in copies if r[0] in members}
-        if moving >= members:
-            raise InputError(f"that would move every article of event {event_id}; nothing to split")
-        title, headline = conn.execute(
-            "SELECT title, headline FROM articles WHERE id = ?", (min(moving),)
-        ).fetchone()
-        line_id, lang = conn.execute(
-            "SELECT storyline_id, lang FROM stories WHERE id = ?", (event_id,)
-        ).fetchone()
-        new_id = store.new_event(title, None, line_id, lang, bool(headline))
-        conn.executemany(
-            "UPDATE memberships SET story_id = ?, pinned = 1 WHERE article_id = ?",
-            [(new_id, a) for a in sorted(moving)],
-        )
-        _record(store, "split", event_id, [new_id], sorted(moving))
-        store.recompute("stories", event_id)
-        store.recompute("stories", new_id)
-    return f"moved {len(moving)} articles of event {event_id} into new event {new_id}"
-
-
-def move_event(db: str | Path, event_id: int, storyline_id: int) -> str:
-    """Move an event into another storyline; later ingests leave it there."""
-    with _existing(db) as store, store.transaction() as conn:
-        event_id = store.live("stories", event_id)
-        target = store.live("storylines", storyline_id)
-        source = store.storyline_of(event_id)
-        if source == target:
-            return f"event {event_id} is already in storyline {target}"
-        conn.execute(
-            "UPDATE stories SET storyline_id = ?, storyline_pinned = 1 WHERE id = ?", (target, event_id)
-        )
-        _record(store, "move-event", target, [event_id], [])
-        _recompute_lines(store, [source, target])
-    return f"moved event {event_id} from storyline {source} into storyline {target}"
-
-
-def merge_storylines(db: str | Path, ids: Sequence[int]) -> str:
-    """Merge storylines into the first one: their events move there, and later events follow the merged one."""
-    if len(set(ids)) < 2:
-        raise InputError("merging needs at least two different storyline ids")
-    with _existing(db) as store, store.transaction() as conn:
-        live = [store.live("storylines", i) for i in ids]
-        target, others = live[0], sorted({i for i in live[1:] if i != live[0]})
-        if not others:
-            return f"storylines {', '.join(map(str, ids))} are already one storyline ({target})"
-        marks = ",".join("?" * len(others))
-        moved = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM stories WHERE storyline_id IN ({marks}) AND merged_into IS NULL", others
-            )
-        ]
-        conn.execute(
-            f"UPDATE stories SET storyline_id = ?, storyline_pinned = 1 WHERE storyline_id IN ({marks})",
-            (target, *others),
-        )
-        conn.execute(
-            f"UPDATE storylines SET merged_into = ?, size = 0 WHERE id IN ({marks})", (target, *others)
-        )
-        _record(store, "merge-storylines", target, others, moved)
-        store.recompute("storylines", target)
-    return (
-        f"merged storylines {', '.join(map(str, others))} into storyline {target} ({len(moved)} events moved)"
-    )
-
-
-def split_storyline(db: str | Path, storyline_id: int, event_ids: Sequence[int]) -> str:
-    """Move events out of a storyline into a new storyline."""
-    with _existing(db) as store, store.transaction() as conn:
-        line_id = store.live("storylines", storyline_id)
-        members = {
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM stories WHERE storyline_id = ? AND merged_into IS NULL", (line_id,)
-            )
-        }
-        moving = {store.live("stories", e) for e in event_ids}
-        wrong = sorted(moving - members)
-        if wrong:
-            raise InputError(f"events {', '.join(map(str, wrong))} are not in storyline {line_id}")
-        if moving >= members:
-            raise InputError(f"that would move every event of storyline {line_id}; nothing to split")
-        title, lang = conn.execute("SELECT title, lang FROM stories WHERE id = ?", (min(moving),)).fetchone()
-        new_id = store.new_storyline(title, None, lang)
-        conn.executemany(
-            "UPDATE stories SET storyline_id = ?, storyline_pinned = 1 WHERE id = ?",
-            [(new_id, e) for e in sorted(moving)],
-        )
-        _record(store, "split-storyline", line_id, [new_id], sorted(moving))
-        _recompute_lines(store, [line_id, new_id])
-    return f"moved {len(moving)} events of storyline {line_id} into new storyline {new_id}"
-
-
 # --- articles for a brief --------------------------------------------------------------------------
 
 
@@ -479,7 +354,7 @@ class SourceArticle:
 
 def event_sources(db: str | Path, event_id: int) -> list[SourceArticle]:
     """The original articles of an event in date order, each with the outlets of its syndicated copies."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         event_id = store.live("stories", event_id)
         rows = store.conn.execute(
             "SELECT a.id, a.raw_text, a.raw_title, a.url, a.outlet, a.published, a.author, a.path, d.original_id"

@@ -142,6 +142,13 @@ def day_text(day: int | None) -> str | None:
     return dt.date.fromordinal(day).isoformat() if day is not None else None
 
 
+def open_existing(db: str | Path) -> Store:
+    """An existing store; InputError (saying to ingest first) when there is none at ``db``."""
+    if not Path(db).is_file():
+        raise InputError(f"no store at {db}; run `newsbrief ingest` first")
+    return Store(db)
+
+
 class Store:
     """An open store; use as a context manager. Writes go inside `transaction()`."""
 
