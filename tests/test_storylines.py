@@ -298,3 +298,15 @@ def test_stories_command_lists_storylines_and_corrects_both_levels(
     assert event in {e["id"] for e in merged["events"]}
     assert main(["stories", "--db", str(db), "--split-storyline", str(other)]) == 2
     assert "--events" in capsys.readouterr().err
+
+
+def test_brief_storyline_gives_each_event_its_own_brief_in_time_order(
+    dev_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = _groups(dev_store)["w2-022"][1]  # Boeing: from the March crash to the CEO's exit in December
+    assert main(["brief", "--db", str(dev_store), "--storyline", str(line), "--words", "30"]) == 0
+    out = capsys.readouterr().out
+    headings = re.findall(r"^## (\d{4}-\d{2}-\d{2})", out, flags=re.M)
+    events = catalog.get_storyline(dev_store, line).events
+    assert len(headings) == len(events) >= 3 and headings == sorted(headings)
+    assert out.count("\n- ") >= len(events), "an event without its brief"

@@ -56,5 +56,7 @@ def storyline_json(result: StorylineBrief) -> str:
         "storyline": to_jsonable(dataclasses.replace(result.storyline, events=())),
         "events": [{"event": to_jsonable(e), "brief": brief_dict(b)} for e, b in result.events],
     }
-    del data["storyline"]["events"]  # type: ignore[attr-defined]
+    line = data["storyline"]
+    del line["events"]  # type: ignore[attr-defined]
+    line["daily"] = [{"date": d, "articles": n} for d, n in result.storyline.daily]  # type: ignore[index]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
