@@ -34,7 +34,7 @@ from newsbrief.inputs.warc import iter_warc
 from newsbrief.model import Article
 from newsbrief.stream.dedup import DuplicateIndex
 from newsbrief.stream.prepare import PreparedArticle, prepare_batch
-from newsbrief.stream.store import Store, pack_vector
+from newsbrief.stream.store import Level, Store, pack_vector
 from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex
 
 BATCH_SIZE = 250
@@ -182,19 +182,20 @@ class _Ingester:
         for event_id, days in joined.items():
             lines_joined.setdefault(self.store.storyline_of(event_id), []).extend(days)
         lines_recompute = {self.store.storyline_of(e) for e in recompute}
-        for level, index, redo, grown_days in (
+        levels: tuple[tuple[Level, StoryIndex, set[int], dict[int, list[int | None]]], ...] = (
             ("stories", self.events, recompute, joined),
             ("storylines", self.storylines, lines_recompute, lines_joined),
-        ):
+        )
+        for level, index, redo, grown_days in levels:
             for group_id in sorted(redo):
-                self.store.recompute(level, group_id)  # type: ignore[arg-type]
+                self.store.recompute(level, group_id)
                 index.remove(group_id)
-                for group in self.store.load(level, group_id):  # type: ignore[arg-type]
+                for group in self.store.load(level, group_id):
                     index.add(group)
             grown = sorted(grown_days.keys() - redo)
-            self.store.save_centroids(level, (index.stories[g] for g in grown if g in index.stories))  # type: ignore[arg-type]
+            self.store.save_centroids(level, (index.stories[g] for g in grown if g in index.stories))
             for group_id in grown:
-                self.store.grow(level, group_id, grown_days[group_id])  # type: ignore[arg-type]
+                self.store.grow(level, group_id, grown_days[group_id])
         if changed:
             self.store.save_term_stats(self.stats, np.concatenate(changed))
 
