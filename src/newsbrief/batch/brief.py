@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsbrief.batch import require_batch
 from newsbrief.batch.engine import EngineOptions, Partition, RunReport, dask_client, run_partitions
 from newsbrief.briefing.pipeline import BriefOptions
 from newsbrief.errors import InputError, MissingExtraError
@@ -124,6 +125,7 @@ def batch_brief(
 ) -> dict[str, Any]:
     """Brief every cluster into Parquet partitions in the folder ``out``; returns the summary it
     writes to ``out/summary.json`` (counts, seconds, and with ``evaluate`` the mean ROUGE)."""
+    require_batch()
     if evaluate:
         try:
             import rouge_score  # noqa: F401

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -65,7 +65,8 @@ def from_table(table: pa.Table) -> list[PreparedArticle]:
             dtype = np.dtype(dtypes[f.name])
             columns[f.name] = [np.frombuffer(v, dtype=dtype).copy() for v in raw]
         else:
-            columns[f.name] = [_rebuild(_hint(PreparedArticle, f.name), v) for v in raw]
+            convert = _converter(_hint(PreparedArticle, f.name))
+            columns[f.name] = raw if convert is _same else [convert(v) for v in raw]
     return [
         PreparedArticle(**{name: values[i] for name, values in columns.items()})
         for i in range(table.num_rows)
@@ -81,22 +82,29 @@ def _hint(cls: type, name: str) -> Any:
     return _hints(cls)[name]
 
 
-def _rebuild(hint: Any, value: Any) -> Any:
-    """A value of type ``hint`` from its plain form (`_plain`)."""
-    if value is None:
-        return None
+@cache
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """A function making a value of type ``hint`` from its plain form (`_plain`), built once per type."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [h for h in typing.get_args(hint) if h is not type(None)]
-        return _rebuild(options[0], value) if len(options) == 1 else value
+        inner = _converter(options[0]) if len(options) == 1 else _same
+        return lambda value: None if value is None else inner(value)
     if origin is tuple:
         args = typing.get_args(hint)
-        item = args[0] if args else Any
-        return tuple(_rebuild(item, v) for v in value)
+        item = _converter(args[0]) if args else _same
+        if item is _same:
+            return tuple
+        return lambda value: tuple(map(item, value))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return hint(
-            **{f.name: _rebuild(_hint(hint, f.name), value[f.name]) for f in dataclasses.fields(hint)}
+        fields = [(f.name, _converter(_hint(hint, f.name))) for f in dataclasses.fields(hint)]
+        return lambda value: (
+            None if value is None else hint(**{n: convert(value[n]) for n, convert in fields})
         )
-    if hint is dt.date and isinstance(value, dt.datetime):
-        return value.date()
+    if hint is dt.date:
+        return lambda value: value.date() if isinstance(value, dt.datetime) else value
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from newsbrief.batch import require_batch
 from newsbrief.batch.engine import EngineOptions, dask_client, write_table
 from newsbrief.stream.dedup import DUPLICATE_THRESHOLD
 from newsbrief.stream.prepare import NUM_PERM
@@ -109,7 +110,10 @@ def _eligible(parts: Sequence[Path], report: DedupReport) -> tuple[list[int], li
     would insert (not rejected, first of their key)."""
     import pyarrow.parquet as pq
 
-    offsets, keys, keep, seen = [], [], set(), set()
+    offsets: list[int] = []
+    keys: list[str] = []
+    keep: set[int] = set()
+    seen: set[str] = set()
     for part in parts:
         offsets.append(len(keys))
         table = pq.read_table(part, columns=["key", "problem"])
@@ -130,17 +134,18 @@ def _eligible(parts: Sequence[Path], report: DedupReport) -> tuple[list[int], li
 def batch_dedup(folder: str | Path, engine: EngineOptions, out: str | Path | None = None) -> DedupReport:
     """Find the copies among the prepared articles in ``folder`` and write the links (article key, its
     original's key, similarity, 'exact' or 'near') to ``out`` (default ``folder/copies.parquet``)."""
+    require_batch()
     import dask.bag as db
     import pyarrow as pa
 
     from newsbrief.batch.prepare import prepared_parts
 
-    started = time.perf_counter()
-    report = DedupReport()
     parts = prepared_parts(folder)
-    offsets, keys, keep = _eligible(parts, report)
-    report.articles = len(keep)
     with dask_client(engine) as client:
+        started = time.perf_counter()
+        report = DedupReport()
+        offsets, keys, keep = _eligible(parts, report)
+        report.articles = len(keep)
         items = [
             (str(part), offset, frozenset(i for i in keep if offset <= i < end))
             for part, offset, end in zip(parts, offsets, [*offsets[1:], len(keys)], strict=True)

@@ -123,6 +123,9 @@ def run_partitions(
 
     started = time.perf_counter()
     report = RunReport()
+    for folder in {p.path.parent for p in partitions}:
+        for stale in folder.glob(".*.tmp"):  # left by a worker killed mid-write in an earlier run
+            stale.unlink(missing_ok=True)
     todo = [p for p in partitions if not p.path.exists()]
     report.skipped = len(partitions) - len(todo)
     futures = [

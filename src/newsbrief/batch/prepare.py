@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsbrief.batch import require_batch
 from newsbrief.batch.engine import (
     EngineOptions,
     Partition,
@@ -121,6 +122,7 @@ def batch_prepare(
     paths: Sequence[str | Path], out: str | Path, engine: EngineOptions, size: int = PARTITION_ARTICLES
 ) -> RunReport:
     """Prepare every article under ``paths`` into Parquet partitions in the folder ``out``."""
+    require_batch()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sources = plan_sources(paths, size)
@@ -149,7 +151,6 @@ def read_prepared(folder: str | Path, warnings: list[str]) -> Iterator[list[Prep
     preparing are added to ``warnings``."""
     import pyarrow.parquet as pq
 
-    from newsbrief.batch import require_batch
     from newsbrief.batch.columns import from_table
 
     require_batch()
