@@ -33,6 +33,7 @@ LINKS = "copies.parquet"
 
 Record = tuple[int, bytes]
 """(article's place in the input, its MinHash as bytes)."""
+Candidates = tuple[int, str, np.ndarray, np.ndarray]
 
 
 @dataclass
@@ -72,37 +73,35 @@ def _part_records(item: tuple[str, int, frozenset[int]]) -> list[tuple[tuple[str
     return out
 
 
-def _pairs(
-    group: tuple[tuple[str, Any], list[tuple[tuple[str, Any], Record]]],
-) -> Iterator[tuple[int, int, str, float]]:
-    """(article, earlier candidate, 'h' or 'b', similarity) for the members of one join key."""
+def _pairs(group: tuple[tuple[str, Any], list[tuple[tuple[str, Any], Record]]]) -> Iterator[Candidates]:
+    """(article, 'h' or 'b', earlier candidates, their similarities) of each member of one join key."""
     (kind, _), items = group
     members = sorted(record for _, record in items)
+    seqs = np.array([seq for seq, _ in members], dtype=np.int64)
     if kind == "h":
-        first = members[0][0]
-        yield from ((seq, first, "h", 1.0) for seq, _ in members[1:])
+        for seq in seqs[1:]:
+            yield (int(seq), "h", seqs[:1], np.ones(1))
         return
-    signatures = [np.frombuffer(m, dtype="<u4") for _, m in members]
-    for k, (seq, _) in enumerate(members):
-        for j in range(max(0, k - BUCKET_CANDIDATES), k):
-            score = int(np.count_nonzero(signatures[j] == signatures[k])) / NUM_PERM
-            yield (seq, members[j][0], "b", score)
+    signatures = np.stack([np.frombuffer(m, dtype="<u4") for _, m in members])
+    for k in range(1, len(members)):
+        window = slice(max(0, k - BUCKET_CANDIDATES), k)
+        scores = np.count_nonzero(signatures[window] == signatures[k], axis=1) / NUM_PERM
+        yield (int(seqs[k]), "b", seqs[window], scores)
 
 
-def _best(group: tuple[int, list[tuple[int, int, str, float]]]) -> tuple[int, int, str, float] | None:
+def _best(group: tuple[int, list[Candidates]]) -> tuple[int, int, str, float] | None:
     """An article's match by the store's rule, or None: (article, matched, kind, similarity)."""
-    seq, pairs = group
-    exact = [c for _, c, kind, _ in pairs if kind == "h"]
+    seq, found = group
+    exact = [int(c[0]) for _, kind, c, _ in found if kind == "h"]
     if exact:
         return (seq, min(exact), "exact", 1.0)
-    shared: dict[int, int] = {}
-    scores: dict[int, float] = {}
-    for _, candidate, _, score in pairs:
-        shared[candidate] = shared.get(candidate, 0) + 1
-        scores[candidate] = score
-    read = sorted(shared, key=lambda c: (-shared[c], c))[:BUCKET_CANDIDATES]
-    score, candidate = max((scores[c], -c) for c in read)
-    return (seq, -candidate, "near", score) if score >= DUPLICATE_THRESHOLD else None
+    candidates = np.concatenate([c for _, _, c, _ in found])
+    scores = np.concatenate([s for _, _, _, s in found])
+    ids, first, shared = np.unique(candidates, return_index=True, return_counts=True)
+    read = np.lexsort((ids, -shared))[:BUCKET_CANDIDATES]
+    best = read[np.lexsort((ids[read], -scores[first[read]]))[0]]
+    score = float(scores[first[best]])
+    return (seq, int(ids[best]), "near", score) if score >= DUPLICATE_THRESHOLD else None
 
 
 def _eligible(parts: Sequence[Path], report: DedupReport) -> tuple[list[int], list[str], frozenset[int]]:
