@@ -159,3 +159,30 @@ def test_ingest_prepared_from_a_folder_without_partitions_is_one_line(
     assert main(["ingest", "--prepared", str(tmp_path), "--db", str(tmp_path / "s.sqlite")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no prepared partitions" in err[0] and "batch prepare" in err[0]
+
+
+def test_a_brief_does_not_depend_on_the_processs_hash_seed(multinews_val: Path) -> None:
+    """Workers are other processes, with other hash seeds: a brief must not change with it (here a
+    quote heard from two speakers as often, once settled by a set's order)."""
+    outputs = {
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "newsbrief",
+                "brief",
+                str(multinews_val),
+                "--cluster",
+                "val-034",
+                "--format",
+                "json",
+            ],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
