@@ -15,6 +15,7 @@ of that article in the store, not a new one: it is left out here and counted.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -136,6 +137,8 @@ def batch_dedup(folder: str | Path, engine: EngineOptions, out: str | Path | Non
     require_batch()
     import dask.bag as db
     import pyarrow as pa
+    from distributed import as_completed
+    from tqdm import tqdm
 
     from newsbrief.batch.prepare import prepared_parts
 
@@ -160,12 +163,14 @@ def batch_dedup(folder: str | Path, engine: EngineOptions, out: str | Path | Non
             .map(_best)
             .filter(lambda m: m is not None)
         )
-        future = client.compute(matches)
-        if engine.progress:
-            from distributed import progress
-
-            progress(future)
-        found = sorted(future.result())
+        futures = client.compute(matches.to_delayed())
+        bar = tqdm(
+            total=len(futures), disable=not engine.progress, file=sys.stderr, unit=" partitions", desc="dedup"
+        )
+        with bar:
+            for _ in as_completed(futures):
+                bar.update(1)
+        found = sorted(match for future in futures for match in future.result())
     original: dict[int, int] = {}
     rows = []
     for seq, matched, kind, score in found:
