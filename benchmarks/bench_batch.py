@@ -1,6 +1,6 @@
 """Throughput of the batch jobs (issue 16): Dask with 1 and 2 worker processes against one process.
 
-    python benchmarks/bench_batch.py --clusters 500 --articles 20000     # the table in docs/benchmarks.md
+    python benchmarks/bench_batch.py                                     # 4,000 clusters, 50,000 articles
     python benchmarks/bench_batch.py --clusters 20 --articles 1000       # a quick check that it runs
 
 brief: the Multi-News validation clusters (cycled, with new ids, past its 250) briefed one after the
@@ -8,10 +8,12 @@ other in this process (`newsbrief.batch.brief.brief_row`, what each batch task r
 `batch_brief` on a local cluster of 1 and of 2 workers. prepare: a stream of ``--articles`` made by
 `make_stream.py`, prepared in this process (`prepare_batch`, as `newsbrief ingest --workers 1`
 does), then by `batch_prepare`. dedup: the prepared folder's copies found in this process (the
-store's `DuplicateIndex` over an in-memory bucket table), then by `batch_dedup`. "job s" is the time
+store's `DuplicateIndex` over an in-memory bucket table), then by `batch_dedup`. ingest --prepared:
+the sequential part, the prepared folder stored into a new store. "job s" is the time
 from submitting the first task to the last result (for dedup, from reading the folder to writing the
 links); "wall s" adds starting the cluster. Rates are items per job second.
-Prints a markdown table.
+The defaults take about a minute or more per run on a quiet 2-core machine (35 ms a brief and 3 ms
+an article to prepare, in one process). Prints a markdown table.
 """
 
 from __future__ import annotations
@@ -33,27 +35,29 @@ from newsbrief.batch.engine import EngineOptions  # noqa: E402
 from newsbrief.batch.prepare import batch_prepare, plan_sources, read_prepared, source_articles  # noqa: E402
 from newsbrief.briefing.pipeline import BriefOptions  # noqa: E402
 from newsbrief.stream.dedup import DuplicateIndex, MemoryTable  # noqa: E402
+from newsbrief.stream.ingest import ingest_prepared  # noqa: E402
 from newsbrief.stream.prepare import prepare_batch  # noqa: E402
 
 Row = tuple[str, str, int, float, float]
 
 
-def _clusters(count: int) -> list:
+def bench_brief(count: int, folder: Path) -> list[Row]:
+    started = time.perf_counter()
     base = dataset_clusters(make_stream.VAL, [])
-    return [
+    reading = time.perf_counter() - started
+    clusters = [
         dataclasses.replace(base[i % len(base)], id=f"{base[i % len(base)].id}#{i // len(base)}")
         for i in range(count)
     ]
-
-
-def bench_brief(count: int, folder: Path) -> list[Row]:
-    clusters = _clusters(count)
     options = BriefOptions()
     started = time.perf_counter()
     for cluster in clusters:
         brief_row(cluster, options, evaluate=False)
     single = time.perf_counter() - started
-    rows: list[Row] = [("brief", "one process", count, single, single)]
+    rows: list[Row] = [
+        ("read clusters", "client (batch brief's own reading)", len(base), reading, reading),
+        ("brief", "one process", count, single, single),
+    ]
     for workers in (1, 2):
         started = time.perf_counter()
         summary = batch_brief(clusters, folder / f"brief-{workers}", EngineOptions(workers=workers))
@@ -123,11 +127,19 @@ def bench_dedup(prepared: Path) -> list[Row]:
     return rows
 
 
+def bench_ingest(prepared: Path, db: Path) -> list[Row]:
+    """The sequential part: `newsbrief ingest --prepared` into a new store."""
+    started = time.perf_counter()
+    report = ingest_prepared(prepared, db)
+    seconds = time.perf_counter() - started
+    return [("ingest --prepared", "one process (sequential)", report.seen, seconds, seconds)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clusters", type=int, default=500, help="clusters to brief (default %(default)s)")
+    parser.add_argument("--clusters", type=int, default=4000, help="clusters to brief (default %(default)s)")
     parser.add_argument(
-        "--articles", type=int, default=20000, help="articles to prepare (default %(default)s)"
+        "--articles", type=int, default=50000, help="articles to prepare (default %(default)s)"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,13 +148,13 @@ def main() -> None:
         make_stream.main([str(stream), "--size", str(args.articles)])
         rows = bench_brief(args.clusters, folder)
         prepare_rows, prepared = bench_prepare(stream, folder)
-        rows += prepare_rows + bench_dedup(prepared)
+        rows += prepare_rows + bench_dedup(prepared) + bench_ingest(prepared, folder / "store.sqlite")
     print("| job | run | items | job s | items/s | wall s | vs 1 worker |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     one_worker = {job: items / seconds for job, run, items, seconds, _ in rows if run == "Dask, 1 worker"}
     for job, run, items, seconds, wall in rows:
         rate = items / seconds
-        ratio = f"{rate / one_worker[job]:.2f}x" if run.startswith("Dask") else ""
+        ratio = f"{rate / one_worker[job]:.2f}x" if run.startswith("Dask") and job in one_worker else ""
         print(f"| {job} | {run} | {items} | {seconds:.1f} | {rate:.1f} | {wall:.1f} | {ratio} |")
 
 
