@@ -8,6 +8,10 @@ store's rule (`newsbrief.stream.dedup.DuplicateIndex.find`: an exact copy of the
 closest signature at `DUPLICATE_THRESHOLD` or above). Only the last step, following each match to its
 group's first article, walks the articles in order, over one small record per copy.
 
+The shuffles are Dask tasks over numpy arrays: a map task per partition cuts its bucket records into
+one piece per reducer, each reducer takes its piece of every map result where it lies, and the same
+again from the reducers to the tasks that decide each article's match.
+
 Input order is the order of the prepared partitions, as `newsbrief ingest --prepared` stores them, so
 the copy links equal the store's. An article whose key (URL) was seen earlier in the set is an update
 of that article in the store, not a new one: it is left out here and counted.
@@ -15,26 +19,33 @@ of that article in the store, not a new one: it is left out here and counted.
 
 from __future__ import annotations
 
+import operator
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsbrief.batch import require_batch
 from newsbrief.batch.engine import EngineOptions, dask_client, write_table
 from newsbrief.stream.dedup import DUPLICATE_THRESHOLD
-from newsbrief.stream.prepare import NUM_PERM
+from newsbrief.stream.prepare import BANDS, NUM_PERM
 from newsbrief.stream.store import BUCKET_CANDIDATES
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
 
 LINKS = "copies.parquet"
 
-Record = tuple[int, bytes]
-"""(article's place in the input, its MinHash as bytes)."""
-Candidates = tuple[int, str, np.ndarray, np.ndarray]
+Piece = tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[str, int]]]
+"""What a map task sends one reducer: bucket, article's place and MinHash of each bucket record, and
+(content hash, place) of each article."""
+Matches = tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int]]]
+"""What a reducer sends one decider: (article, candidate, equal MinHash values) of each pair met in
+a bucket, and (article, first article with its content) of each exact copy."""
 
 
 @dataclass
@@ -55,54 +66,114 @@ class DedupReport:
         )
 
 
-def _part_records(item: tuple[str, int, frozenset[int]]) -> list[tuple[tuple[str, Any], Record]]:
-    """(join key, record) of each kept article of a partition: one per LSH bucket, one for its content."""
+def _scatter(item: tuple[str, int, np.ndarray], reducers: int) -> list[Piece]:
+    """Map side of the join: each kept article of a partition once per LSH bucket (with its MinHash)
+    and once by content hash, cut into one piece per reducer (by bucket, by hash)."""
     import pyarrow.parquet as pq
 
-    part, offset, keep = item
+    part, offset, kept = item
     table = pq.read_table(part, columns=["content_hash", "minhash", "buckets"])
-    out: list[tuple[tuple[str, Any], Record]] = []
-    for i, (content, minhash, buckets) in enumerate(
-        zip(*(table.column(c).to_pylist() for c in ("content_hash", "minhash", "buckets")), strict=True)
+    hashes = table.column("content_hash").to_pylist()
+    minhashes = table.column("minhash").to_pylist()
+    buckets = table.column("buckets").to_pylist()
+    sketched = [i for i in kept.tolist() if len(minhashes[i]) == 4 * NUM_PERM]
+    signatures = np.frombuffer(b"".join(minhashes[i] for i in sketched), dtype="<u4").reshape(-1, NUM_PERM)
+    bands = np.array([buckets[i] for i in sketched], dtype=np.int64).reshape(len(sketched), BANDS)
+    flat = bands.ravel()
+    places = np.repeat(np.array(sketched, dtype=np.int64) + offset, bands.shape[1])
+    rows = np.repeat(np.arange(len(sketched)), bands.shape[1])
+    target = np.mod(flat, reducers)
+    contents = [(hashes[i], offset + i) for i in kept.tolist()]
+    pieces = []
+    for j in range(reducers):
+        chosen = target == j
+        mine = [(h, place) for h, place in contents if int(h[:12], 16) % reducers == j]
+        pieces.append((flat[chosen], places[chosen], signatures[rows[chosen]], mine))
+    return pieces
+
+
+def _candidates(reducers: int, *pieces: Piece) -> list[Matches]:
+    """Reduce side of the join: in each bucket, every article against the `BUCKET_CANDIDATES` before it
+    (with the number of equal MinHash values); in each content hash, every article against the first.
+    The pairs are cut into one piece per reducer of the next step (by article)."""
+    bucket = np.concatenate([p[0] for p in pieces])
+    place = np.concatenate([p[1] for p in pieces])
+    signature = np.concatenate([p[2] for p in pieces]).reshape(-1, NUM_PERM)
+    order = np.lexsort((place, bucket))
+    bucket, place, signature = bucket[order], place[order], signature[order]
+    starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+    ends = np.r_[starts[1:], len(bucket)]
+    articles, candidates, equal = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+    for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+        for k in range(start + 1, end):
+            low = max(start, k - BUCKET_CANDIDATES)
+            articles.append(np.full(k - low, place[k]))
+            candidates.append(place[low:k])
+            equal.append(np.count_nonzero(signature[low:k] == signature[k], axis=1))
+    first: dict[str, int] = {}
+    exact = []
+    for content, at in sorted((c for p in pieces for c in p[3]), key=lambda c: c[1]):
+        if content in first:
+            exact.append((at, first[content]))
+        else:
+            first[content] = at
+    article = np.concatenate(articles)
+    candidate = np.concatenate(candidates)
+    count = np.concatenate(equal).astype(np.int64)
+    target = np.mod(article, reducers)
+    return [
+        (
+            article[target == j],
+            candidate[target == j],
+            count[target == j],
+            [e for e in exact if e[0] % reducers == j],
+        )
+        for j in range(reducers)
+    ]
+
+
+def _decide(*pieces: Matches) -> list[tuple[int, int, str, float]]:
+    """Each article's match by the store's rule: an exact copy first; else, of the
+    `BUCKET_CANDIDATES` candidates sharing the most buckets (earliest first on ties), the closest,
+    if at `DUPLICATE_THRESHOLD` or above. (article, matched, kind, similarity)."""
+    article = np.concatenate([p[0] for p in pieces])
+    candidate = np.concatenate([p[1] for p in pieces])
+    count = np.concatenate([p[2] for p in pieces])
+    exact: dict[int, int] = {}
+    for at, matched in (e for p in pieces for e in p[3]):
+        exact[at] = min(matched, exact.get(at, matched))
+    found = [(at, matched, "exact", 1.0) for at, matched in exact.items()]
+    if not len(article):
+        return found
+    order = np.lexsort((candidate, article))
+    article, candidate, count = article[order], candidate[order], count[order]
+    pair_starts = np.flatnonzero(
+        np.r_[True, (article[1:] != article[:-1]) | (candidate[1:] != candidate[:-1])]
+    )
+    shared = np.diff(np.r_[pair_starts, len(article)])
+    article, candidate, count = article[pair_starts], candidate[pair_starts], count[pair_starts]
+    order = np.lexsort((candidate, -shared, article))
+    article, candidate, count = article[order], candidate[order], count[order]
+    rank = _rank_in_group(article)
+    read = rank < BUCKET_CANDIDATES
+    article, candidate, count = article[read], candidate[read], count[read]
+    order = np.lexsort((candidate, -count, article))
+    article, candidate, count = article[order], candidate[order], count[order]
+    best = _rank_in_group(article) == 0
+    for at, matched, equal in zip(
+        article[best].tolist(), candidate[best].tolist(), count[best].tolist(), strict=True
     ):
-        seq = offset + i
-        if seq not in keep:
-            continue
-        out.append((("h", content), (seq, b"")))
-        if len(minhash) == 4 * NUM_PERM:
-            out.extend((("b", bucket), (seq, minhash)) for bucket in buckets)
-    return out
+        score = equal / NUM_PERM
+        if at not in exact and score >= DUPLICATE_THRESHOLD:
+            found.append((at, matched, "near", score))
+    return found
 
 
-def _pairs(group: tuple[tuple[str, Any], list[tuple[tuple[str, Any], Record]]]) -> Iterator[Candidates]:
-    """(article, 'h' or 'b', earlier candidates, their similarities) of each member of one join key."""
-    (kind, _), items = group
-    members = sorted(record for _, record in items)
-    seqs = np.array([seq for seq, _ in members], dtype=np.int64)
-    if kind == "h":
-        for seq in seqs[1:]:
-            yield (int(seq), "h", seqs[:1], np.ones(1))
-        return
-    signatures = np.stack([np.frombuffer(m, dtype="<u4") for _, m in members])
-    for k in range(1, len(members)):
-        window = slice(max(0, k - BUCKET_CANDIDATES), k)
-        scores = np.count_nonzero(signatures[window] == signatures[k], axis=1) / NUM_PERM
-        yield (int(seqs[k]), "b", seqs[window], scores)
-
-
-def _best(group: tuple[int, list[Candidates]]) -> tuple[int, int, str, float] | None:
-    """An article's match by the store's rule, or None: (article, matched, kind, similarity)."""
-    seq, found = group
-    exact = [int(c[0]) for _, kind, c, _ in found if kind == "h"]
-    if exact:
-        return (seq, min(exact), "exact", 1.0)
-    candidates = np.concatenate([c for _, _, c, _ in found])
-    scores = np.concatenate([s for _, _, _, s in found])
-    ids, first, shared = np.unique(candidates, return_index=True, return_counts=True)
-    read = np.lexsort((ids, -shared))[:BUCKET_CANDIDATES]
-    best = read[np.lexsort((ids[read], -scores[first[read]]))[0]]
-    score = float(scores[first[best]])
-    return (seq, int(ids[best]), "near", score) if score >= DUPLICATE_THRESHOLD else None
+def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
+    """The position of each element within its run of equal keys (``sorted_keys`` sorted)."""
+    index = np.arange(len(sorted_keys))
+    first = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(sorted_keys) else np.zeros(0, dtype=bool)
+    return index - np.maximum.accumulate(np.where(first, index, 0))
 
 
 def _eligible(parts: Sequence[Path], report: DedupReport) -> tuple[list[int], list[str], frozenset[int]]:
@@ -131,11 +202,15 @@ def _eligible(parts: Sequence[Path], report: DedupReport) -> tuple[list[int], li
     return offsets, keys, frozenset(keep)
 
 
+def _pieces(client: Client, futures: list[Future], j: int) -> list[Future]:
+    """Piece ``j`` of each result, taken where the result is (the shuffle's data moves once)."""
+    return [client.submit(operator.getitem, future, j, pure=False) for future in futures]
+
+
 def batch_dedup(folder: str | Path, engine: EngineOptions, out: str | Path | None = None) -> DedupReport:
     """Find the copies among the prepared articles in ``folder`` and write the links (article key, its
     original's key, similarity, 'exact' or 'near') to ``out`` (default ``folder/copies.parquet``)."""
     require_batch()
-    import dask.bag as db
     import pyarrow as pa
     from distributed import as_completed
     from tqdm import tqdm
@@ -148,29 +223,30 @@ def batch_dedup(folder: str | Path, engine: EngineOptions, out: str | Path | Non
         report = DedupReport()
         offsets, keys, keep = _eligible(parts, report)
         report.articles = len(keep)
+        reducers = max(1, min(len(parts), 2 * sum(client.nthreads().values())))
+        ends = [*offsets[1:], len(keys)]
         items = [
-            (str(part), offset, frozenset(i for i in keep if offset <= i < end))
-            for part, offset, end in zip(parts, offsets, [*offsets[1:], len(keys)], strict=True)
+            (
+                str(part),
+                offset,
+                np.array([i - offset for i in range(offset, end) if i in keep], dtype=np.int64),
+            )
+            for part, offset, end in zip(parts, offsets, ends, strict=True)
         ]
-        matches = (
-            db.from_sequence(items, npartitions=len(parts))
-            .map(_part_records)
-            .flatten()
-            .groupby(lambda r: r[0], shuffle="tasks", npartitions=len(parts))
-            .map(_pairs)
-            .flatten()
-            .groupby(lambda p: p[0], shuffle="tasks", npartitions=len(parts))
-            .map(_best)
-            .filter(lambda m: m is not None)
-        )
-        futures = client.compute(matches.to_delayed())
+        maps = [client.submit(_scatter, item, reducers, pure=False) for item in items]
+        joins = [
+            client.submit(_candidates, reducers, *_pieces(client, maps, j), pure=False)
+            for j in range(reducers)
+        ]
+        decisions = [client.submit(_decide, *_pieces(client, joins, j), pure=False) for j in range(reducers)]
+        tasks = maps + joins + decisions
         bar = tqdm(
-            total=len(futures), disable=not engine.progress, file=sys.stderr, unit=" partitions", desc="dedup"
+            total=len(tasks), disable=not engine.progress, file=sys.stderr, unit=" tasks", desc="dedup"
         )
         with bar:
-            for _ in as_completed(futures):
+            for _ in as_completed(tasks):
                 bar.update(1)
-        found = sorted(match for future in futures for match in future.result())
+        found = sorted(match for future in decisions for match in future.result())
     original: dict[int, int] = {}
     rows = []
     for seq, matched, kind, score in found:
