@@ -186,3 +186,24 @@ def test_a_brief_does_not_depend_on_the_processs_hash_seed(multinews_val: Path) 
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
+
+
+def test_batch_brief_of_a_store_gives_each_storys_brief(tmp_path: Path, scheduler: str) -> None:
+    from newsbrief.batch.brief import store_clusters
+    from newsbrief.stream.catalog import story_articles
+
+    if not DEV_STREAM.is_file():
+        pytest.fail(f"shared data missing: {DEV_STREAM}")
+    lines = DEV_STREAM.read_text(encoding="utf-8").splitlines()[:12]
+    stream = tmp_path / "stream.jsonl"
+    stream.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    ingest([stream], db, workers=1)
+    clusters = store_clusters(db)
+    assert len(clusters) >= 2
+    out = tmp_path / "stories"
+    assert main(["batch", "brief", "--db", str(db), "--out", str(out), "--scheduler", scheduler, "-q"]) == 0
+    rows = read_briefs(out)
+    assert [r["id"] for r in rows] == [c.id for c in clusters]
+    for row in rows[:2]:
+        assert row["brief"] == render_json(brief(story_articles(db, int(row["id"]))))
