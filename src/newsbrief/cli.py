@@ -7,10 +7,14 @@ import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsbrief import __version__
 from newsbrief.config import ENV_VAR, config_path, load_config
 from newsbrief.errors import InputError, NewsbriefError
+
+if TYPE_CHECKING:
+    from newsbrief.batch.engine import EngineOptions
 
 EXIT_USAGE = 2
 
@@ -117,9 +121,63 @@ def _db(args: argparse.Namespace) -> Path:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from newsbrief.stream.ingest import ingest
+    from newsbrief.stream.ingest import ingest, ingest_prepared
 
-    report = ingest(args.paths, _db(args), progress=not args.quiet)
+    if args.prepared is not None:
+        if args.paths:
+            raise InputError("give either paths or --prepared DIR, not both")
+        report = ingest_prepared(args.prepared, _db(args), progress=not args.quiet)
+    elif not args.paths:
+        raise InputError("give one or more files or folders to ingest (or --prepared DIR)")
+    else:
+        report = ingest(args.paths, _db(args), progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def _engine(args: argparse.Namespace) -> EngineOptions:
+    from newsbrief.batch.engine import EngineOptions
+
+    return EngineOptions(workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+
+
+def cmd_batch_brief(args: argparse.Namespace) -> int:
+    import json
+
+    from newsbrief.batch.brief import batch_brief, dataset_clusters, store_clusters
+    from newsbrief.briefing.pipeline import BriefOptions
+
+    if (args.data is None) == (args.db is None):
+        raise InputError("give a data set to brief, or --db FILE to brief every story of a store")
+    warnings: list[str] = []
+    clusters = dataset_clusters(args.data, warnings) if args.data is not None else store_clusters(args.db)
+    _warn(warnings)
+    options = BriefOptions(
+        words=None if args.sentences else args.words,
+        sentences=args.sentences,
+        facts=args.facts,
+        timeline=args.timeline,
+    )
+    summary = batch_brief(clusters, args.out, _engine(args), options, evaluate=args.eval)
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def cmd_batch_prepare(args: argparse.Namespace) -> int:
+    from newsbrief.batch.prepare import batch_prepare
+
+    report = batch_prepare(args.paths, args.out, _engine(args))
+    print(
+        f"prepared {report.rows} articles into {report.written} partitions in {report.seconds:.1f} s"
+        f" ({report.skipped} partitions already written); store them with: newsbrief ingest --prepared {args.out}"
+    )
+    return 0
+
+
+def cmd_batch_dedup(args: argparse.Namespace) -> int:
+    from newsbrief.batch.dedup import batch_dedup
+
+    report = batch_dedup(args.folder, _engine(args), args.out)
     print(report.summary())
     return 0
 
@@ -154,6 +212,10 @@ def cmd_stories(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(catalog.format_storylines(lines))
     return 0
+
+
+def _batch_usage(args: argparse.Namespace) -> int:
+    raise InputError("choose a batch job: newsbrief batch brief|prepare|dedup ... (see newsbrief batch --help)")
 
 
 def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> argparse.ArgumentParser:
@@ -265,9 +327,44 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     i = add(
         "ingest", cmd_ingest, "Add articles to the store, drop syndicated copies, group them into stories."
     )
-    i.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .warc)")
+    i.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .warc)")
     i.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
+    i.add_argument(
+        "--prepared", type=Path, metavar="DIR", help="store the articles `newsbrief batch prepare` wrote to DIR"
+    )
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    batch = add("batch", _batch_usage, "Run brief, prepare or dedup over a large input on a Dask cluster.")
+    batch_sub = batch.add_subparsers(dest="batch_command", metavar="JOB")
+
+    def job(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        command = batch_sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(func=func)
+        command.add_argument(
+            "--workers", type=_positive, default=2, help="worker processes of the local Dask cluster (default 2)"
+        )
+        command.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler instead")
+        command.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+        return command
+
+    bb = job("brief", cmd_batch_brief, "Brief every cluster of a data set (or story of a store) into Parquet.")
+    bb.add_argument("data", nargs="?", type=Path, help="Multi-News or WCEP JSON lines, or a DUC-style folder")
+    bb.add_argument("--db", help="brief every story of this store instead")
+    bb.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the Parquet partitions")
+    bb.add_argument("--eval", action="store_true", help="add ROUGE against the references (needs the eval extra)")
+    bb_budget = bb.add_mutually_exclusive_group()
+    bb_budget.add_argument("--words", type=_positive, default=150, help="word budget (default %(default)s)")
+    bb_budget.add_argument("--sentences", type=_positive, help="number of sentences instead of a word budget")
+    bb.add_argument("--facts", action=argparse.BooleanOptionalAction, default=True, help="Who, Figures, Quotes")
+    bb.add_argument("--timeline", action=argparse.BooleanOptionalAction, default=True, help="the Timeline")
+
+    bp = job("prepare", cmd_batch_prepare, "Clean, date, vectorise and sketch every article into Parquet.")
+    bp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .warc)")
+    bp.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the Parquet partitions")
+
+    bd = job("dedup", cmd_batch_dedup, "Find syndicated copies across a prepared folder (LSH join).")
+    bd.add_argument("folder", type=Path, metavar="DIR", help="a folder written by newsbrief batch prepare")
+    bd.add_argument("--out", type=Path, help="where to write the copy links (default DIR/copies.parquet)")
 
     s = add(
         "stories",

@@ -168,6 +168,7 @@ def _merge(found: list[_Found]) -> tuple[Quote, ...]:
     for g in groups:
         text = max((f.text for f in g), key=len)
         speakers = [f.speaker for f in g if f.speaker]
-        speaker = max(set(speakers), key=speakers.count) if speakers else None
+        # The most frequent speaker; a tie goes to the first seen (a set's order changes with the hash seed).
+        speaker = max(dict.fromkeys(speakers), key=speakers.count) if speakers else None
         out.append(Quote(text=text, speaker=speaker, sources=tuple(sorted({f.source for f in g}))))
     return tuple(out)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -41,6 +42,7 @@ BATCH_SIZE = 250
 COMMIT_ARTICLES = 2000
 COMMIT_SECONDS = 3.0
 MAX_EXAMPLES = 10
+T = TypeVar("T")
 
 
 @dataclass
@@ -124,8 +126,8 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
             warnings.append(f"skipped {file}: {err}")
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+def _batches(articles: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for article in articles:
         batch.append(article)
         if len(batch) >= size:
@@ -334,8 +336,6 @@ def ingest(
     ``workers`` processes run the per-article step (default: one per core, at most 2 when there
     are 2 cores); 1 runs everything in this process.
     """
-    from tqdm import tqdm
-
     started = time.perf_counter()
     files = input_files(paths)
     report = IngestReport()
@@ -343,33 +343,72 @@ def ingest(
     # The pool forks before the store opens, so no worker holds a copy of the SQLite connection.
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
-        with Store(db_path) as store:
-            ingester = _Ingester(
-                store, report, params or ClusterParams(), storyline_params or STORYLINE_PARAMS
-            )
-            bar = tqdm(
-                disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True
-            )
-            with bar, store.transaction():
-                batches = _batches(iter_articles(files, report.warnings), batch_size)
-                mark = committed = time.perf_counter()
-                pending = 0
-                for prepared in prepared_batches(batches, pool):
-                    ingester.batch(prepared)
-                    pending += len(prepared)
-                    if pending >= commit_every or time.perf_counter() - committed >= COMMIT_SECONDS:
-                        store.commit()
-                        pending, committed = 0, time.perf_counter()
-                    report.timings.append((len(prepared), time.perf_counter() - mark))
-                    mark = time.perf_counter()
-                    bar.update(len(prepared))
-                    bar.set_postfix(added=report.added, copies=report.duplicates, events=len(ingester.events))
+        batches = _batches(iter_articles(files, report.warnings), batch_size)
+        store_prepared(
+            prepared_batches(batches, pool), db_path, report, progress, params, storyline_params, commit_every
+        )
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def store_prepared(
+    batches: Iterable[Sequence[PreparedArticle]],
+    db_path: str | Path,
+    report: IngestReport,
+    progress: bool = False,
+    params: ClusterParams | None = None,
+    storyline_params: ClusterParams | None = None,
+    commit_every: int = COMMIT_ARTICLES,
+) -> None:
+    """The sequential part of ingesting: store batches of prepared articles (from `prepare_batch`, or
+    from `newsbrief batch prepare`) in order, linking copies and placing each article in a story."""
+    from tqdm import tqdm
+
+    with Store(db_path) as store:
+        ingester = _Ingester(store, report, params or ClusterParams(), storyline_params or STORYLINE_PARAMS)
+        bar = tqdm(disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True)
+        with bar, store.transaction():
+            mark = committed = time.perf_counter()
+            pending = 0
+            for prepared in batches:
+                ingester.batch(prepared)
+                pending += len(prepared)
+                if pending >= commit_every or time.perf_counter() - committed >= COMMIT_SECONDS:
+                    store.commit()
+                    pending, committed = 0, time.perf_counter()
+                report.timings.append((len(prepared), time.perf_counter() - mark))
+                mark = time.perf_counter()
+                bar.update(len(prepared))
+                bar.set_postfix(added=report.added, copies=report.duplicates, events=len(ingester.events))
     for warning in report.warnings:
         if warning.startswith("skipped "):
             label, _, reason = warning.removeprefix("skipped ").partition(": ")
             report.reject(label, reason)
+
+
+def ingest_prepared(
+    folder: str | Path,
+    db_path: str | Path,
+    *,
+    progress: bool = False,
+    batch_size: int = BATCH_SIZE,
+    params: ClusterParams | None = None,
+    storyline_params: ClusterParams | None = None,
+    commit_every: int = COMMIT_ARTICLES,
+) -> IngestReport:
+    """Add the articles prepared by `newsbrief.batch.prepare.batch_prepare` in ``folder`` to the store,
+    in the batches `ingest` would make, so the store equals one `ingest` builds from the same paths."""
+    from newsbrief.batch.prepare import prepared_parts, read_prepared
+
+    started = time.perf_counter()
+    report = IngestReport()
+    prepared_parts(folder)
+    articles = (p for part in read_prepared(folder, report.warnings) for p in part)
+    store_prepared(
+        _batches(articles, batch_size), db_path, report, progress, params, storyline_params, commit_every
+    )
     report.seconds = time.perf_counter() - started
     return report
