@@ -110,6 +110,13 @@ def cmd_stories(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from newsbrief.web import serve
+
+    serve(_db(args), host=args.host, port=args.port)
+    return 0
+
+
 def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> argparse.ArgumentParser:
     """The command line; ``settings`` (from the config file, `newsbrief.config`) replace the defaults."""
     parser = argparse.ArgumentParser(
@@ -182,6 +189,15 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     s.add_argument("--merge", type=int, nargs="+", metavar="ID", help="merge these stories into the first")
     s.add_argument("--split", type=int, metavar="ID", help="move --articles out of this story into a new one")
     s.add_argument("--articles", type=int, nargs="+", metavar="ARTICLE", help="article ids for --split")
+
+    w = add("serve", cmd_serve, "Run the web app over the store on this machine (needs the 'web' extra).")
+    w.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
+    w.add_argument("--port", type=int, default=8765, help="port (default %(default)s; 0 picks a free one)")
+    w.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default %(default)s); any other asks every browser for a printed token",
+    )
     for name, values in (settings or {}).items():
         commands[name].set_defaults(**values)
     return parser

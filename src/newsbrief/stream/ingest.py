@@ -13,7 +13,7 @@ import re
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +95,21 @@ class IngestReport:
 def input_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files under ``paths`` (folders recursively); InputError for a path that does not exist."""
     return [file for item in paths for file in files_under(Path(item))]
+
+
+def estimate_articles(files: Iterable[Path]) -> int:
+    """About how many articles ``files`` hold, for a progress bar: lines of JSON-lines files, one per
+    HTML or text file, and for a WARC file its size over 20 kB (a typical compressed news page)."""
+    total = 0
+    for file in files:
+        if is_warc(file):
+            total += max(1, file.stat().st_size // 20_000)
+        elif file.suffix.lower() == ".jsonl":
+            with file.open("rb") as lines:
+                total += sum(1 for line in lines if line.strip())
+        else:
+            total += 1
+    return total
 
 
 def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
@@ -254,13 +269,15 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     params: ClusterParams | None = None,
     commit_every: int = COMMIT_ARTICLES,
+    on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
 
     Commits after every ``commit_every`` articles (whole batches) or `COMMIT_SECONDS` seconds.
 
     ``workers`` processes run the per-article step (default: one per core, at most 2 when there
-    are 2 cores); 1 runs everything in this process.
+    are 2 cores); 1 runs everything in this process. ``on_batch`` is called with the report so far
+    after each batch is stored (the web app's progress bar).
     """
     from tqdm import tqdm
 
@@ -290,6 +307,8 @@ def ingest(
                     mark = time.perf_counter()
                     bar.update(len(prepared))
                     bar.set_postfix(added=report.added, copies=report.duplicates, stories=len(ingester.index))
+                    if on_batch is not None:
+                        on_batch(report)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -1,0 +1,51 @@
+"""Small charts drawn as SVG by the server: bars of articles per day, and events on a time axis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MAX_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    description: str
+    """What the chart shows, in words (its accessible name)."""
+
+
+def per_day_chart(counts: Sequence[tuple[str, int]], width: int = 120, height: int = 28) -> Chart:
+    """Bars of articles per day from the first to the last day (the last `MAX_DAYS` days of a long story)."""
+    if not counts:
+        return Chart(width, height, (), "no dated articles")
+    by_day = {dt.date.fromisoformat(day): n for day, n in counts}
+    last = max(by_day)
+    first = max(min(by_day), last - dt.timedelta(days=MAX_DAYS - 1))
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    step = width / len(days)
+    top = max(by_day.values())
+    bars = tuple(
+        Bar(i * step, height - height * by_day[d] / top, max(step - 1, 1), height * by_day[d] / top,
+            f"{d.isoformat()}: {by_day[d]}")
+        for i, d in enumerate(days)
+        if d in by_day
+    )
+    busiest = max(by_day, key=lambda d: (by_day[d], d))
+    description = (
+        f"Articles per day, {first.isoformat()} to {last.isoformat()}; "
+        f"busiest {busiest.isoformat()} with {by_day[busiest]}"
+    )
+    return Chart(width, height, bars, description)
