@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 MAX_DAYS = 60
+MAX_BAR = 12.0
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,13 @@ def per_day_chart(counts: Sequence[tuple[str, int]], width: int = 120, height: i
     step = width / len(days)
     top = max(by_day.values())
     bars = tuple(
-        Bar(i * step, height - height * by_day[d] / top, max(step - 1, 1), height * by_day[d] / top,
-            f"{d.isoformat()}: {by_day[d]}")
+        Bar(
+            i * step,
+            height - 2 - (height - 2) * by_day[d] / top,
+            min(max(step - 1, 1.0), MAX_BAR),
+            (height - 2) * by_day[d] / top,
+            f"{d.isoformat()}: {by_day[d]}",
+        )
         for i, d in enumerate(days)
         if d in by_day
     )

@@ -20,11 +20,21 @@ CHUNK = 1024 * 1024
 ENDINGS = tuple(sorted(set(READERS) | set(WARC_ENDINGS), key=len, reverse=True))
 
 
-def safe_ending(filename: str | None) -> str:
-    """The file type of an uploaded name (``.jsonl``, ``.warc.gz`` ...), or ``.unknown``: the only part
-    of the name the app keeps."""
+def safe_ending(filename: str | None, head: bytes) -> str:
+    """The file type of an upload: from the ending of its name (``.jsonl``, ``.warc.gz`` ...), else from
+    its first bytes. The only part of an uploaded name the app keeps."""
     name = (filename or "").lower()
-    return next((e for e in ENDINGS if name.endswith(e)), ".unknown")
+    known = next((e for e in ENDINGS if name.endswith(e)), None)
+    if known:
+        return known
+    start = head.lstrip()[:16].lower()
+    if head.startswith(b"\x1f\x8b") or start.startswith(b"warc/"):
+        return ".warc.gz" if head.startswith(b"\x1f\x8b") else ".warc"
+    if start.startswith((b"{", b"[")):
+        return ".jsonl"
+    if start.startswith(b"<"):
+        return ".html"
+    return ".txt"
 
 
 @dataclass
@@ -77,8 +87,10 @@ class Uploads:
         folder = Path(tempfile.mkdtemp(prefix="newsbrief-upload-"))
         names: dict[str, str] = {}
         for n, (filename, stream) in enumerate(files, 1):
-            target = folder / f"upload-{n:03d}{safe_ending(filename)}"
+            head = stream.read(CHUNK)
+            target = folder / f"upload-{n:03d}{safe_ending(filename, head)}"
             with target.open("wb") as out:
+                out.write(head)
                 shutil.copyfileobj(stream, out, CHUNK)
             names[str(target)] = filename or target.name
         if pasted.strip():
