@@ -1,0 +1,103 @@
+"""Server time of the web app's pages over a large store (issue 15).
+
+    python benchmarks/bench_web.py                          # builds a 100,000-article store first
+    python benchmarks/bench_web.py --db STORE.sqlite        # an existing store (built if missing)
+    python benchmarks/bench_web.py --size 10000 --runs 50
+
+Starts a real `newsbrief serve` on 127.0.0.1 and times full responses over the loopback (request sent to
+last byte read) from one client, one request at a time: the storylines page (default view and a word
+search), and the event pages of the most active stories, each opened once cold. Prints a markdown table
+of median and 95th percentile. Targets: storylines page under 200 ms, event page under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"storylines": 200.0, "storylines search": 200.0, "event": 300.0}
+
+
+def build_store(db: Path, size: int) -> None:
+    """A store of ``size`` generated articles (`make_stream.py`), ingested with the CLI."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with tempfile.TemporaryDirectory() as tmp:
+        stream = Path(tmp) / "stream.jsonl"
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "make_stream.py"), str(stream), "--size", str(size)],
+            check=True,
+            env=env,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "newsbrief", "ingest", str(stream), "--db", str(db), "-q"], check=True, env=env
+        )
+
+
+def timed(client: httpx.Client, path: str) -> float:
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    response.raise_for_status()
+    return elapsed
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, help="the store to serve (built from a generated stream if missing)")
+    parser.add_argument("--size", type=int, default=100_000, help="articles in a built store")
+    parser.add_argument("--runs", type=int, default=30, help="requests per page kind")
+    args = parser.parse_args()
+    db = args.db or Path(tempfile.mkdtemp()) / "store.sqlite"
+    if not db.is_file():
+        build_store(db, args.size)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newsbrief", "serve", "--db", str(db), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stderr is not None
+        url = re.search(r"at (http://\S+/)", server.stderr.readline()).group(1)  # type: ignore[union-attr]
+        with httpx.Client(base_url=url, timeout=120) as client:
+            first = client.get("/").text
+            stories = [int(n) for n in re.findall(r'<h2><a href="/story/(\d+)">', first)]
+            word = re.search(r'<h2><a href="/story/\d+">[^<]*?\b(\w{6,})\b', first)
+            times = {
+                "storylines": [timed(client, "/") for _ in range(args.runs)],
+                "storylines search": [
+                    timed(client, f"/?q={word.group(1) if word else 'the'}") for _ in range(args.runs)
+                ],
+                "event": [timed(client, f"/story/{n}") for n in (stories * args.runs)[: args.runs]],
+            }
+            articles = client.get("/api/state").json()["state"].split("-")[0]
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"store: {db} ({articles} articles); {args.runs} requests per page kind, one at a time\n")
+    print("| page | median ms | p95 ms | target ms | met |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, values in times.items():
+        median, p95 = statistics.median(values), percentile(values, 0.95)
+        target = TARGETS[name]
+        print(f"| {name} | {median:.0f} | {p95:.0f} | < {target:.0f} | {'yes' if p95 < target else 'no'} |")
+
+
+if __name__ == "__main__":
+    main()
