@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -51,9 +52,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
         cluster=args.cluster,
     )
     if args.story is not None:
-        from newsbrief.stream.catalog import story_articles
+        from newsbrief.stream.catalog import event_articles
 
-        inputs: list[object] = list(story_articles(_db(args), args.story))
+        inputs: list[object] = list(event_articles(_db(args), args.story))
     elif not args.paths:
         raise InputError("give one or more files or folders to brief (or --story ID)")
     else:
@@ -99,14 +100,30 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
     db = _db(args)
     if args.merge:
-        print(catalog.merge_stories(db, args.merge))
-        return 0
-    if args.split is not None:
+        print(catalog.merge_events(db, args.merge))
+    elif args.merge_storylines:
+        print(catalog.merge_storylines(db, args.merge_storylines))
+    elif args.split is not None:
         if not args.articles:
-            raise InputError("--split needs --articles ID... (the articles that move to a new story)")
-        print(catalog.split_story(db, args.split, args.articles))
-        return 0
-    print(catalog.format_stories(catalog.list_stories(db)))
+            raise InputError("--split needs --articles ID... (the articles that move to a new event)")
+        print(catalog.split_event(db, args.split, args.articles))
+    elif args.split_storyline is not None:
+        if not args.events:
+            raise InputError(
+                "--split-storyline needs --events ID... (the events that move to a new storyline)"
+            )
+        print(catalog.split_storyline(db, args.split_storyline, args.events))
+    elif args.move is not None:
+        if args.to is None:
+            raise InputError("--move needs --to STORYLINE (the storyline the event moves into)")
+        print(catalog.move_event(db, args.move, args.to))
+    elif args.format == "json":
+        print(json.dumps(catalog.stories_json(db), ensure_ascii=False, indent=1))
+    else:
+        lines = catalog.list_storylines(
+            db, query=args.query, since=args.since, until=args.until, limit=args.limit
+        )
+        sys.stdout.write(catalog.format_storylines(lines))
     return 0
 
 
@@ -125,7 +142,9 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     )
     parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
     parser.add_argument(
-        "--config", metavar="FILE", help=f"settings file (TOML; default: ${ENV_VAR} or the user's config.toml)"
+        "--config",
+        metavar="FILE",
+        help=f"settings file (TOML; default: ${ENV_VAR} or the user's config.toml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, argparse.ArgumentParser] = {}
@@ -150,12 +169,24 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         "--format", choices=("md", "json", "html"), default="md", help="output format (default %(default)s)"
     )
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
-    b.add_argument("--facts", action=argparse.BooleanOptionalAction, default=True,
-                   help="Who, Figures and Quotes (--no-facts leaves them out)")
-    b.add_argument("--ner", choices=("rules", "spacy"), default="rules",
-                   help="named-entity back-end for Who and Quotes (spacy needs: pip install 'newsbrief[ner]')")
-    b.add_argument("--timeline", action=argparse.BooleanOptionalAction, default=True,
-                   help="the Timeline (--no-timeline leaves it out)")
+    b.add_argument(
+        "--facts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Who, Figures and Quotes (--no-facts leaves them out)",
+    )
+    b.add_argument(
+        "--ner",
+        choices=("rules", "spacy"),
+        default="rules",
+        help="named-entity back-end for Who and Quotes (spacy needs: pip install 'newsbrief[ner]')",
+    )
+    b.add_argument(
+        "--timeline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the Timeline (--no-timeline leaves it out)",
+    )
     b.add_argument(
         "--order",
         choices=("oldest", "newest"),
@@ -163,7 +194,7 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         help="order of events when a cluster reports several (default %(default)s first)",
     )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
-    b.add_argument("--story", type=int, help="brief a story of the store instead of paths")
+    b.add_argument("--story", type=int, metavar="EVENT", help="brief an event of the store instead of paths")
     b.add_argument("--db", help="the store (SQLite file) for --story")
 
     t = add("timeline", cmd_timeline, "Print what happened when, from a cluster of articles.")
@@ -184,11 +215,43 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     i.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
-    s = add("stories", cmd_stories, "List the stories of the store, or correct them.")
+    s = add(
+        "stories",
+        cmd_stories,
+        "List the storylines of the store with their events (S and E ids), or correct them.",
+    )
     s.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
-    s.add_argument("--merge", type=int, nargs="+", metavar="ID", help="merge these stories into the first")
-    s.add_argument("--split", type=int, metavar="ID", help="move --articles out of this story into a new one")
+    s.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: every storyline, event and article (schema in docs/schema.md)",
+    )
+    s.add_argument("--query", help="only storylines whose titles hold all these words")
+    s.add_argument("--since", metavar="DATE", help="only storylines active on or after this ISO date")
+    s.add_argument("--until", metavar="DATE", help="only storylines active on or before this ISO date")
+    s.add_argument("--limit", type=_positive, help="at most this many storylines")
+    s.add_argument("--merge", type=int, nargs="+", metavar="EVENT", help="merge these events into the first")
+    s.add_argument(
+        "--split", type=int, metavar="EVENT", help="move --articles out of this event into a new one"
+    )
     s.add_argument("--articles", type=int, nargs="+", metavar="ARTICLE", help="article ids for --split")
+    s.add_argument(
+        "--merge-storylines",
+        type=int,
+        nargs="+",
+        metavar="STORYLINE",
+        help="merge these storylines into the first",
+    )
+    s.add_argument(
+        "--split-storyline",
+        type=int,
+        metavar="STORYLINE",
+        help="move --events out of this storyline into a new one",
+    )
+    s.add_argument("--events", type=int, nargs="+", metavar="EVENT", help="event ids for --split-storyline")
+    s.add_argument("--move", type=int, metavar="EVENT", help="move this event into the storyline --to")
+    s.add_argument("--to", type=int, metavar="STORYLINE", help="the storyline for --move")
 
     w = add("serve", cmd_serve, "Run the web app over the store on this machine (needs the 'web' extra).")
     w.add_argument("--db", help="the store (SQLite file); default in the user's data folder")

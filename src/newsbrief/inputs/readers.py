@@ -7,9 +7,10 @@ content: it returns what it could read and a warning that names what it skipped.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +76,51 @@ def _article_text(text: str, label: str, warnings: list[str]) -> str | None:
     return text
 
 
+_HTML_TAG_RE = re.compile(
+    r"<(?:!doctype\s+html|/?(?:html|head|body|meta|title|nav|header|footer|main|article|section|div|p|span|a|ul|li"
+    r"|h[1-6]|script|style|br)\b)",
+    re.IGNORECASE,
+)
+HTML_MIN_TAGS = 5
+"""Markup tags in a text's first 5,000 characters above which it is a raw web page, not article text."""
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text that came as plain text (a JSON line's text, a .txt file) is a raw HTML page."""
+    head = text[:5000]
+    return "</" in head and len(_HTML_TAG_RE.findall(head)) >= HTML_MIN_TAGS
+
+
+def _html_as_text(article: Article, label: str, warnings: list[str]) -> Article | None:
+    """An article whose text is a raw web page, extracted by trafilatura; what the caller knew (title,
+    date, URL, source) wins over what the page says. None (and a warning) when the page holds no article."""
+    page = html_article(article.text, path=article.path, url=article.url)
+    if page is None:
+        warnings.append(f"skipped {label}: no article text found in the HTML")
+        return None
+    return replace(
+        page,
+        title=article.title or page.title,
+        url=article.url or page.url,
+        source=article.source or page.source,
+        published=article.published or page.published,
+        author=article.author or page.author,
+        path=article.path,
+        id=article.id,
+    )
+
+
 def read_txt(path: Path, options: ReadOptions) -> ReadResult:
     result = ReadResult()
     data = _read_bytes(path, result)
     if data is not None:
         text = _article_text(decode(data, str(path), result.warnings), str(path), result.warnings)
         if text is not None:
-            result.articles.append(Article(text=text, path=str(path)))
+            article: Article | None = Article(text=text, path=str(path))
+            if looks_like_html(text):
+                article = _html_as_text(Article(text=text, path=str(path)), str(path), result.warnings)
+            if article is not None:
+                result.articles.append(article)
     return result
 
 
@@ -141,7 +180,7 @@ def _article_from_record(record: Any, label: str, warnings: list[str]) -> Articl
         value = record.get(key)
         return str(value) if value not in (None, "") else None
 
-    return Article(
+    article = Article(
         text=text,
         title=opt("title"),
         url=opt("url"),
@@ -151,6 +190,7 @@ def _article_from_record(record: Any, label: str, warnings: list[str]) -> Articl
         path=label,
         id=opt("id"),
     )
+    return _html_as_text(article, label, warnings) if looks_like_html(text) else article
 
 
 def _cluster_articles(record: dict[str, Any], label: str, warnings: list[str]) -> list[Article]:
