@@ -7,6 +7,7 @@ and the merge must survive the second upload. The tests run in file order, as on
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -48,12 +49,17 @@ def _upload(page: Page, server: Server, file: Path) -> str:
     return page.locator("#report").inner_text()
 
 
-def _story_ids(page: Page) -> list[int]:
-    return [int(h.split("/")[-1]) for h in page.locator(".story h2 a").evaluate_all("l => l.map(a => a.href)")]
+def _ids(page: Page, links: str) -> list[int]:
+    return [int(h.split("/")[-1]) for h in page.locator(links).evaluate_all("l => l.map(a => a.href)")]
 
 
-def _members(page: Page, server: Server, story: int) -> set[str]:
-    page.goto(f"{server.url}story/{story}")
+def _event_ids(page: Page, server: Server) -> list[int]:
+    page.goto(server.url)
+    return _ids(page, ".events a")
+
+
+def _members(page: Page, server: Server, event: int) -> set[str]:
+    page.goto(f"{server.url}event/{event}")
     return set(page.locator("input[name=article]").evaluate_all("l => l.map(i => i.value)"))
 
 
@@ -62,13 +68,14 @@ def test_upload_page_ingests_the_dev_stream_with_a_progress_bar_and_a_report(pag
     assert "Added " in report and "Rejected 0" in report
     added = int(report.split("Added ")[1].split()[0])
     assert added >= 70
-    stories = newsbrief("stories", "--db", server.db).stdout
-    assert len(stories.strip().splitlines()) > 10
+    stories = json.loads(newsbrief("stories", "--db", server.db, "--format", "json").stdout)
+    assert len(stories["storylines"]) > 10
 
 
 def test_storylines_page_lists_searches_and_filters_by_date(page: Page, server: Server) -> None:
     page.goto(server.url)
     titles = page.locator(".story h2").all_inner_texts()
+    assert page.locator(".story .events a").count() >= len(titles)
     assert len(titles) > 10
     assert page.locator(".story svg.chart").count() == len(titles)
     word = next(w for w in titles[0].split() if len(w) > 5).strip(",:;'")
@@ -76,16 +83,33 @@ def test_storylines_page_lists_searches_and_filters_by_date(page: Page, server: 
     page.get_by_role("button", name="Search").click()
     found = page.locator(".story h2").all_inner_texts()
     assert titles[0] in found and len(found) < len(titles)
-    page.goto(server.url + "?since=2030-01-01")
+    page.goto(server.url + "?since=2019-12-01&until=2019-12-31")
+    metas = page.locator(".story .meta").all_inner_texts()
+    assert 0 < len(metas) < len(titles)
+    for meta in metas:
+        dates = re.findall(r"\d{4}-\d{2}-\d{2}", meta)
+        assert not dates or (dates[-1] >= "2019-12-01" and dates[0] <= "2019-12-31"), meta
+    page.get_by_label("Words or names").fill("no-such-word-anywhere")
+    page.get_by_role("button", name="Search").click()
     expect(page.locator(".empty")).to_contain_text("No storyline matches")
 
 
-def test_event_page_shows_a_citations_source_sentence_on_hover_and_focus(page: Page, server: Server) -> None:
+def test_a_storyline_page_shows_its_events_on_a_time_axis_with_short_briefs(page: Page, server: Server) -> None:
     page.goto(server.url)
-    story = next(
-        s for s in _story_ids(page) if len(_members(page, server, s)) >= 2 and page.locator(".cite").count() > 2
+    page.locator(".story h2 a").first.click()
+    page.wait_for_url("**/storyline/**")
+    events = page.locator(".event-list > li")
+    assert events.count() >= 1
+    assert page.locator("svg.axis-chart rect").count() >= events.count()
+    for i in range(events.count()):
+        assert events.nth(i).locator(".short li").count() >= 1
+
+
+def test_event_page_shows_a_citations_source_sentence_on_hover_and_focus(page: Page, server: Server) -> None:
+    event = next(
+        e for e in _event_ids(page, server) if len(_members(page, server, e)) >= 2 and page.locator(".cite").count() > 2
     )
-    page.goto(f"{server.url}story/{story}")
+    page.goto(f"{server.url}event/{event}")
     for heading in ("Brief", "Sources"):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     citation = page.locator(".cite").first
@@ -107,7 +131,7 @@ def test_event_page_shows_a_citations_source_sentence_on_hover_and_focus(page: P
 
 def test_each_brief_downloads_and_the_json_matches_the_packaged_schema(page: Page, server: Server) -> None:
     page.goto(server.url)
-    page.locator(".story h2 a").first.click()
+    page.locator(".events a").first.click()
     schema = json.loads((files("newsbrief") / "data" / "brief.schema.json").read_text(encoding="utf-8"))
     texts = {}
     for name in ("JSON", "Markdown", "HTML"):
@@ -121,22 +145,20 @@ def test_each_brief_downloads_and_the_json_matches_the_packaged_schema(page: Pag
 
 
 def test_a_merge_made_on_the_page_sticks_after_another_upload(page: Page, server: Server) -> None:
-    page.goto(server.url)
-    first, second = _story_ids(page)[:2]
+    first, second = _event_ids(page, server)[:2]
     together = _members(page, server, first) | _members(page, server, second)
-    page.goto(server.url)
-    page.locator(f"#pick-{first}").check()
-    page.locator(f"#pick-{second}").check()
-    page.get_by_role("button", name="Merge selected stories").click()
-    page.wait_for_url(f"**/story/{first}")
-    expect(page.locator(".note")).to_contain_text(f"into story {first}")
+    page.goto(f"{server.url}event/{first}")
+    page.get_by_label("Merge events into this one (ids)").fill(str(second))
+    page.get_by_role("button", name="Merge", exact=True).click()
+    page.wait_for_url(f"**/event/{first}")
+    expect(page.locator(".note")).to_contain_text(f"into event {first}")
     assert _members(page, server, first) == together
 
     report = _upload(page, server, server.db.parent / "second.jsonl")
     assert "Added " in report
     assert together <= _members(page, server, first)
-    page.goto(f"{server.url}story/{second}")
-    page.wait_for_url(f"**/story/{first}")
+    page.goto(f"{server.url}event/{second}")
+    page.wait_for_url(f"**/event/{first}")
 
 
 def test_an_ingest_from_the_command_line_shows_up_in_an_open_page(page: Page, server: Server) -> None:
@@ -163,8 +185,9 @@ def test_an_ingest_from_the_command_line_shows_up_in_an_open_page(page: Page, se
 
 def _pages(page: Page, server: Server) -> list[str]:
     page.goto(server.url)
-    story = _story_ids(page)[0]
-    page.goto(f"{server.url}story/{story}")
+    line = _ids(page, ".story h2 a")[0]
+    event = _ids(page, ".events a")[0]
+    page.goto(f"{server.url}event/{event}")
     article = page.locator(".sources li a").first.get_attribute("href")
     page.goto(server.url + "upload")
     token = page.locator("input[name=csrf]").get_attribute("value")
@@ -173,7 +196,7 @@ def _pages(page: Page, server: Server) -> list[str]:
     assert sent.status == 303
     job = sent.headers["location"].lstrip("/")
     wait_for(lambda: page.request.get(server.url + "api/" + job.replace("upload/", "jobs/")).json()["state"] == "done")
-    return ["", f"story/{story}", (article or "").lstrip("/"), "upload", job, "story/999999"]
+    return ["", f"storyline/{line}", f"event/{event}", (article or "").lstrip("/"), "upload", job, "event/999999"]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -208,9 +231,17 @@ def test_the_pages_work_with_the_keyboard_alone(page: Page, server: Server) -> N
         if page.evaluate("document.activeElement.closest('.story h2') !== null"):
             break
     else:
-        pytest.fail("no story link reached with Tab")
+        pytest.fail("no storyline link reached with Tab")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/story/**")
+    page.wait_for_url("**/storyline/**")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.event-list h3') !== null"):
+            break
+    else:
+        pytest.fail("no event link reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/event/**")
     for _ in range(20):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.closest('.cite') !== null"):

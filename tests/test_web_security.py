@@ -72,15 +72,15 @@ def test_a_post_without_the_csrf_token_is_refused(server: Server) -> None:
         token = _csrf(client, "/")
         story = client.get("/?q=pier").text
         assert "Pier closes" in story
-        refused = client.post("/stories/merge", data={"story": ["1", "2"]})
+        refused = client.post("/events/merge", data={"event": ["1", "2"]})
         assert refused.status_code == 403
-        wrong = client.post("/stories/merge", data={"story": ["1", "2"], "csrf": token[::-1]})
+        wrong = client.post("/storylines/merge", data={"storyline": ["1", "2"], "csrf": token[::-1]})
         assert wrong.status_code == 403
         upload = client.post("/upload", data={"lines": json.dumps(_evil_articles()[0])})
         assert upload.status_code == 403
         # another browser's cookie with this browser's token: refused too
         other = httpx.post(
-            server.url + "stories/merge", data={"story": ["1", "2"], "csrf": token},
+            server.url + "events/merge", data={"event": ["1", "2"], "csrf": token},
             cookies={"newsbrief_csrf": "someone-else"},
         )
         assert other.status_code == 403
@@ -88,7 +88,7 @@ def test_a_post_without_the_csrf_token_is_refused(server: Server) -> None:
 
 
 def test_every_response_carries_a_strict_content_security_policy(server: Server) -> None:
-    for path in ("/", "/story/1", "/article/1", "/upload", "/nope"):
+    for path in ("/", "/storyline/1", "/event/1", "/article/1", "/upload", "/nope"):
         policy = httpx.get(server.url.rstrip("/") + path).headers["content-security-policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy
         assert "unsafe-inline" not in policy and "default-src 'none'" in policy
@@ -167,8 +167,8 @@ def test_hostile_text_runs_nothing_in_chromium(server: Server, browser) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     stories = httpx.get(server.url, params={"q": "pier"}).text
-    paths = ["/", "/?q=pier", "/story/1", "/story/2", "/article/1", "/article/2", "/upload"]
-    assert "/story/1" in stories
+    paths = ["/", "/?q=pier", "/storyline/1", "/event/1", "/event/2", "/article/1", "/article/2", "/upload"]
+    assert "/event/1" in stories
     for path in paths:
         page.goto(server.url.rstrip("/") + path)
         page.wait_for_load_state("load")
@@ -181,7 +181,7 @@ def test_hostile_text_runs_nothing_in_chromium(server: Server, browser) -> None:
     page.goto(server.url.rstrip("/") + "/article/1")
     assert XSS in page.locator("h1").inner_text()  # shown as text, not run
     assert XSS_ATTR in page.locator("dl.facts").inner_text()
-    page.goto(server.url.rstrip("/") + "/story/1")
+    page.goto(server.url.rstrip("/") + "/event/1")
     text = page.locator("main").inner_text()
     assert XSS in text or XSS_JSON in text
     page.close()

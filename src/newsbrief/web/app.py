@@ -25,13 +25,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from newsbrief.briefing.cited import cited_brief
 from newsbrief.briefing.clean import clean_article
 from newsbrief.briefing.render import RENDERERS, event_labels
 from newsbrief.errors import InputError
 from newsbrief.stream import browse, catalog
+from newsbrief.stream.briefs import SHORT, EventBriefs
 from newsbrief.stream.store import Store
-from newsbrief.web.charts import per_day_chart
+from newsbrief.web.charts import EventSpan, event_axis, per_day_chart
 from newsbrief.web.jobs import Uploads
 from newsbrief.web.security import CSRF_FIELD, AccessToken, BodyLimit, CsrfCookie, SecurityHeaders, csrf_ok
 
@@ -71,6 +71,7 @@ def create_app(settings: AppSettings) -> Starlette:
     Store(settings.db).close()
     env = _environment()
     uploads = Uploads(settings.db)
+    briefs = EventBriefs(settings.db)
     notes: dict[str, str] = {}
     db = settings.db
 
@@ -104,47 +105,59 @@ def create_app(settings: AppSettings) -> Starlette:
     async def storylines(request: Request) -> Response:
         q = request.query_params
         query, since, until = q.get("q", ""), q.get("since", ""), q.get("until", "")
-        stories = browse.find_stories(db, query=query, since=since or None, until=until or None)
-        days = browse.articles_per_day(db, [s.id for s in stories])
-        charts = {s.id: per_day_chart(days[s.id]) for s in stories}
-        return page(request, "storylines.html", stories=stories, charts=charts, query=query, since=since, until=until)
+        lines = browse.find_storylines(db, query=query, since=since or None, until=until or None)
+        charts = {line.id: per_day_chart(line.daily) for line in lines}
+        return page(request, "storylines.html", lines=lines, charts=charts, query=query, since=since, until=until)
 
-    async def story(request: Request) -> Response:
-        story_id = int(request.path_params["id"])
-        live = _live(story_id)
-        if live != story_id:
-            return RedirectResponse(f"/story/{live}", 303)
-        sources = catalog.story_sources(db, story_id)
-        cited = cited_brief(catalog.story_articles(db, story_id))
-        days = browse.articles_per_day(db, [story_id])[story_id]
+    async def storyline(request: Request) -> Response:
+        line_id = int(request.path_params["id"])
+        line = catalog.get_storyline(db, line_id)
+        if line.id != line_id:
+            return RedirectResponse(f"/storyline/{line.id}", 303)
+        spans = [EventSpan(e.first_date, e.last_date, f"{e.title} ({e.first_date or 'undated'})") for e in line.events]
+        short = {e.id: briefs.get(e.id, SHORT).brief for e in line.events}
         return page(
             request,
-            "story.html",
-            story_id=story_id,
+            "storyline.html",
+            line=line,
+            short=short,
+            axis=event_axis(spans),
+            chart=per_day_chart(line.daily, width=320, height=60),
+        )
+
+    async def event(request: Request) -> Response:
+        event_id = int(request.path_params["id"])
+        detail = catalog.get_event(db, event_id)
+        if detail.event.id != event_id:
+            return RedirectResponse(f"/event/{detail.event.id}", 303)
+        cited = briefs.get(event_id)
+        return page(
+            request,
+            "event.html",
+            detail=detail,
+            event=detail.event,
             cited=cited,
             brief=cited.brief,
             labels=event_labels(cited.brief),
-            items=sources,
-            chart=per_day_chart(days, width=320, height=60),
         )
 
     async def download(request: Request) -> Response:
-        story_id, fmt = int(request.path_params["id"]), request.path_params["fmt"]
+        event_id, fmt = int(request.path_params["id"]), request.path_params["fmt"]
         if fmt not in DOWNLOADS:
             raise HTTPException(404, f"no {fmt!r} download; there are {', '.join(DOWNLOADS)}")
-        brief = cited_brief(catalog.story_articles(db, _live(story_id))).brief
+        brief = briefs.get(event_id).brief
         return Response(
             RENDERERS[fmt](brief),
             media_type=f"{DOWNLOADS[fmt]}; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="story-{story_id}.{fmt}"'},
+            headers={"content-disposition": f'attachment; filename="event-{event_id}.{fmt}"'},
         )
 
     async def article(request: Request) -> Response:
         stored = browse.stored_article(db, int(request.path_params["id"]))
         doc = clean_article(stored.article)
         cited: set[tuple[int, int]] = set()
-        if stored.story_id is not None and stored.copy_of is None:
-            cited = cited_brief(catalog.story_articles(db, stored.story_id)).cited_spans(str(stored.id))
+        if stored.event_id is not None and stored.copy_of is None:
+            cited = briefs.get(stored.event_id).cited_spans(str(stored.id))
         pieces: list[tuple[str, str, int]] = []
         at = 0
         for s in doc.sentences:
@@ -154,20 +167,36 @@ def create_app(settings: AppSettings) -> Starlette:
         pieces.append(("text", doc.text[at:], 0))
         return page(request, "article.html", stored=stored, doc=doc, pieces=pieces, cited=len(cited))
 
-    async def merge(request: Request) -> Response:
-        data = await form(request)
-        chosen = ids(data.get("story", []) + data.get("ids", []))
-        notes[request.state.csrf] = catalog.merge_stories(db, chosen)
-        return RedirectResponse(f"/story/{_live(chosen[0])}", 303)
+    def correction(kind: str) -> Any:
+        """A POST that applies one of the CLI's corrections and goes back to the page it changed."""
 
-    async def split(request: Request) -> Response:
-        data = await form(request)
-        story_id = ids(data.get("story", []))
-        articles = ids(data.get("article", []))
-        if len(story_id) != 1 or not articles:
-            raise InputError("tick the sources to move into a new story")
-        notes[request.state.csrf] = catalog.split_story(db, story_id[0], articles)
-        return RedirectResponse(f"/story/{story_id[0]}", 303)
+        async def apply(request: Request) -> Response:
+            data = await form(request)
+            if kind == "merge-events":
+                chosen = ids(data.get("event", []) + data.get("ids", []))
+                done, back = catalog.merge_events(db, chosen), f"/event/{chosen[0]}"
+            elif kind == "split-event":
+                event_id, moving = ids(data.get("event", [])), ids(data.get("article", []))
+                if len(event_id) != 1 or not moving:
+                    raise InputError("tick the articles to move into a new event")
+                done, back = catalog.split_event(db, event_id[0], moving), f"/event/{event_id[0]}"
+            elif kind == "move-event":
+                event_id, line = ids(data.get("event", [])), ids(data.get("storyline", []))
+                if len(event_id) != 1 or len(line) != 1:
+                    raise InputError("give the storyline to move this event into")
+                done, back = catalog.move_event(db, event_id[0], line[0]), f"/event/{event_id[0]}"
+            elif kind == "merge-storylines":
+                chosen = ids(data.get("storyline", []) + data.get("ids", []))
+                done, back = catalog.merge_storylines(db, chosen), f"/storyline/{chosen[0]}" if chosen else "/"
+            else:
+                line, moving = ids(data.get("storyline", [])), ids(data.get("event", []))
+                if len(line) != 1 or not moving:
+                    raise InputError("tick the events to move into a new storyline")
+                done, back = catalog.split_storyline(db, line[0], moving), f"/storyline/{line[0]}"
+            notes[request.state.csrf] = done
+            return RedirectResponse(back, 303)
+
+        return apply
 
     async def upload_form(request: Request) -> Response:
         return page(request, "upload.html", limit_mb=settings.max_upload_bytes // (1024 * 1024))
@@ -200,10 +229,6 @@ def create_app(settings: AppSettings) -> Starlette:
     async def state(request: Request) -> Response:
         return JSONResponse({"state": browse.store_state(db)})
 
-    def _live(story_id: int) -> int:
-        with Store(db) as store:
-            return store.live_story(story_id)
-
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 400
         message = exc.detail if isinstance(exc, HTTPException) else str(exc)
@@ -217,11 +242,15 @@ def create_app(settings: AppSettings) -> Starlette:
 
     routes = [
         Route("/", storylines),
-        Route("/story/{id:int}", story),
-        Route("/story/{id:int}/brief.{fmt}", download),
+        Route("/storyline/{id:int}", storyline),
+        Route("/event/{id:int}", event),
+        Route("/event/{id:int}/brief.{fmt}", download),
         Route("/article/{id:int}", article),
-        Route("/stories/merge", merge, methods=["POST"]),
-        Route("/stories/split", split, methods=["POST"]),
+        Route("/events/merge", correction("merge-events"), methods=["POST"]),
+        Route("/events/split", correction("split-event"), methods=["POST"]),
+        Route("/events/move", correction("move-event"), methods=["POST"]),
+        Route("/storylines/merge", correction("merge-storylines"), methods=["POST"]),
+        Route("/storylines/split", correction("split-storyline"), methods=["POST"]),
         Route("/upload", upload_form),
         Route("/upload", upload, methods=["POST"]),
         Route("/upload/{job}", job_page),

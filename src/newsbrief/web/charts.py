@@ -55,3 +55,48 @@ def per_day_chart(counts: Sequence[tuple[str, int]], width: int = 120, height: i
         f"busiest {busiest.isoformat()} with {by_day[busiest]}"
     )
     return Chart(width, height, bars, description)
+
+
+@dataclass(frozen=True)
+class Span:
+    x: float
+    y: float
+    width: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Axis:
+    width: int
+    height: int
+    spans: tuple[Span, ...]
+    ticks: tuple[tuple[float, str], ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class EventSpan:
+    first: str | None
+    last: str | None
+    label: str
+
+
+def event_axis(events: Sequence[EventSpan], width: int = 640, row: int = 16) -> Axis:
+    """Events as bars on one time axis, from the first event's first day to the last one's last day."""
+    dated = [e for e in events if e.first]
+    if not dated:
+        return Axis(width, row, (), (), "no dated events")
+    start = min(dt.date.fromisoformat(e.first or "") for e in dated)
+    end = max(dt.date.fromisoformat(e.last or e.first or "") for e in dated)
+    days = max((end - start).days, 1)
+    scale = (width - 8) / days
+    spans = []
+    for i, e in enumerate(dated):
+        a = dt.date.fromisoformat(e.first or "")
+        b = dt.date.fromisoformat(e.last or e.first or "")
+        spans.append(Span(4 + (a - start).days * scale, i * row + 2, max((b - a).days * scale, 6), e.label))
+    height = len(dated) * row + 22
+    middle = start + (end - start) / 2
+    ticks = ((4.0, start.isoformat()), (width / 2, middle.isoformat()), (width - 4.0, end.isoformat()))
+    description = f"{len(dated)} events from {start.isoformat()} to {end.isoformat()}"
+    return Axis(width, height, tuple(spans), ticks, description)
