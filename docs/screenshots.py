@@ -3,8 +3,8 @@
     python docs/screenshots.py            # writes docs/img/*.png
 
 Ingests the labelled 2019 dev stream (../shared) into a temporary store, starts `newsbrief serve` on
-127.0.0.1 and photographs the storylines, a story's brief with a citation's source sentence shown, an
-article and the upload report, at desktop (1280 px) and phone (375 px) width.
+127.0.0.1 and photographs the storylines, a storyline's events on its time axis, an event's brief with a
+citation's source sentence shown, an article with its cited sentences marked and the upload report, at desktop (1280 px) and phone (375 px) width.
 """
 
 from __future__ import annotations
@@ -38,12 +38,16 @@ def shoot(page: Page, url: str, name: str) -> None:
     page.screenshot(path=OUT / f"upload-{name}.png")
     page.goto(url)
     page.screenshot(path=OUT / f"storylines-{name}.png")
-    story = page.locator(".story h2 a").nth(1).get_attribute("href")
-    page.goto(url.rstrip("/") + (story or "/"))
-    citation = page.locator(".cite a").nth(2)
+    biggest = max(page.locator(".story").all(), key=lambda s: s.locator(".events li").count())
+    line = biggest.locator("h2 a").get_attribute("href")
+    page.goto(url.rstrip("/") + (line or "/"))
+    page.screenshot(path=OUT / f"storyline-{name}.png")
+    event = page.locator(".event-list h3 a").last.get_attribute("href")
+    page.goto(url.rstrip("/") + (event or "/"))
+    citation = page.locator(".cite a").nth(1)
     citation.scroll_into_view_if_needed()
     citation.hover()
-    page.screenshot(path=OUT / f"story-{name}.png")
+    page.screenshot(path=OUT / f"event-{name}.png")
     citation.click()
     page.locator(".text mark").first.scroll_into_view_if_needed()
     page.screenshot(path=OUT / f"article-{name}.png")

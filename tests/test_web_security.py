@@ -186,3 +186,16 @@ def test_hostile_text_runs_nothing_in_chromium(server: Server, browser) -> None:
     assert XSS in text or XSS_JSON in text
     page.close()
     assert dialogs == []
+
+
+def test_beyond_127_0_0_1_every_request_needs_the_printed_token(tmp_path: Path) -> None:
+    with serving(tmp_path / "store.sqlite", tmp_path, "--host", "127.0.0.2") as remote:
+        address, _, token = remote.url.partition("?token=")
+        assert address.startswith("http://127.0.0.2:") and len(token) >= 20
+        headers = {"Host": "127.0.0.2"}
+        assert httpx.get(address, headers=headers).status_code == 401
+        assert httpx.get(address, params={"token": "wrong"}, headers=headers).status_code == 401
+        with httpx.Client(headers=headers) as client:
+            opened = client.get(remote.url)
+            assert opened.status_code == 303 and "token" not in opened.headers["location"]
+            assert client.get(address).status_code == 200

@@ -38,10 +38,10 @@ def newsbrief(*args: str | Path, cwd: Path | None = None) -> subprocess.Complete
 
 
 @contextmanager
-def serving(db: Path, cwd: Path) -> Iterator[Server]:
+def serving(db: Path, cwd: Path, *options: str) -> Iterator[Server]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsbrief", "serve", "--db", str(db), "--port", "0"],
+        [sys.executable, "-m", "newsbrief", "serve", "--db", str(db), "--port", "0", *options],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -51,7 +51,7 @@ def serving(db: Path, cwd: Path) -> Iterator[Server]:
     try:
         assert process.stderr is not None
         line = process.stderr.readline()
-        match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        match = re.search(r"at (http://[\d.]+:\d+/\S*)", line)
         if not match:
             raise RuntimeError(f"newsbrief serve did not start: {line}{process.stderr.read()}")
         yield Server(match.group(1), process, db)
