@@ -4,7 +4,8 @@
 
 Ingests the labelled 2019 dev stream (../shared) into a temporary store, starts `newsbrief serve` on
 127.0.0.1 and photographs the storylines, a storyline's events on its time axis, an event's brief with a
-citation's source sentence shown, an article with its cited sentences marked and the upload report, at desktop (1280 px) and phone (375 px) width.
+citation's source sentence shown, an article with its cited sentences marked and the upload report,
+at desktop (1280 px) and phone (375 px) width.
 """
 
 from __future__ import annotations
