@@ -199,3 +199,36 @@ def test_beyond_127_0_0_1_every_request_needs_the_printed_token(tmp_path: Path) 
             opened = client.get(remote.url)
             assert opened.status_code == 303 and "token" not in opened.headers["location"]
             assert client.get(address).status_code == 200
+
+
+def test_the_upload_reads_warc_html_and_text_and_names_what_it_rejects(server: Server, tmp_path: Path) -> None:
+    from test_warc import _warc
+
+    warc = _warc(tmp_path / "crawl.warc.gz", gz=True)
+    story = (
+        "Volunteers planted two thousand oak trees along the river on Saturday. "
+        "The town council said the new forest would protect the banks from floods. "
+        "Children from the local schools helped to water the young trees. "
+        "The council plans to plant another thousand trees next spring along the northern shore."
+    )
+    page = f"<html><head><title>Orchard reopens</title></head><body><article><p>{story.replace('oak', 'apple')}"
+    page += " The old orchard on the hill reopened to visitors after years of neglect.</p></article></body></html>"
+    with httpx.Client(base_url=server.url) as client:
+        token = _csrf(client, "/upload")
+        response = client.post(
+            "/upload",
+            data={"csrf": token},
+            files=[
+                ("files", ("crawl.warc.gz", warc.read_bytes(), "application/gzip")),
+                ("files", ("trees.txt", ("Oak trees planted by the river\n\n" + story).encode(), "text/plain")),
+                ("files", ("orchard.html", page.encode(), "text/html")),
+                ("files", ("scan.pdf", b"%PDF-1.4 not an article", "application/pdf")),
+            ],
+            headers={"accept": "application/json"},
+        )
+        assert response.status_code == 202
+        job = wait_for(lambda: (j := client.get(f"/api/jobs/{response.json()['id']}").json())["state"] == "done" and j)
+    assert job["added"] + job["duplicates"] == 3, job
+    assert any("scan.pdf" in e and "not a supported file type" in e for e in job["examples"]), job
+    assert all("upload-" not in e for e in job["examples"])  # the user's names, not the app's
+    assert "Harbor bridge opens" in httpx.get(server.url, params={"q": "harbor bridge"}).text

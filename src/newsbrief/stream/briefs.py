@@ -4,6 +4,7 @@ the same brief many times: an event page, its storyline, an article page, the do
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -16,12 +17,14 @@ SHORT = BriefOptions(words=None, sentences=2, facts=False, timeline=False)
 
 
 class EventBriefs:
-    """Cited briefs of the events of one store, the ``size`` most recently used kept in memory."""
+    """Cited briefs of the events of one store, the ``size`` most recently used kept in memory (safe to
+    share between threads; two threads asking for the same new brief may both make it)."""
 
     def __init__(self, db: str | Path, size: int = 256) -> None:
         self.db = db
         self.size = size
         self._kept: OrderedDict[tuple[int, BriefOptions, str], CitedBrief] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _members(self, event_id: int) -> tuple[int, str]:
         """The live event id and a digest of its articles (ids, contents and outlets)."""
@@ -39,11 +42,13 @@ class EventBriefs:
         options = options or BriefOptions()
         event_id, digest = self._members(event_id)
         key = (event_id, options, digest)
-        if key in self._kept:
-            self._kept.move_to_end(key)
-            return self._kept[key]
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
         made = cited_brief(event_articles(self.db, event_id), options)
-        self._kept[key] = made
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
+        with self._lock:
+            self._kept[key] = made
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
         return made

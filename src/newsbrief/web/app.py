@@ -67,7 +67,11 @@ def _environment() -> jinja2.Environment:
 
 
 def create_app(settings: AppSettings) -> Starlette:
-    """The app over the store at ``settings.db`` (created empty if missing)."""
+    """The app over the store at ``settings.db`` (created empty if missing).
+
+    Pages are plain functions, which Starlette runs in its thread pool: a brief being made does not hold
+    up the other requests (the progress polls, another tab).
+    """
     Store(settings.db).close()
     env = _environment()
     uploads = Uploads(settings.db)
@@ -102,14 +106,14 @@ def create_app(settings: AppSettings) -> Starlette:
                 out.append(int(part))
         return out
 
-    async def storylines(request: Request) -> Response:
+    def storylines(request: Request) -> Response:
         q = request.query_params
         query, since, until = q.get("q", ""), q.get("since", ""), q.get("until", "")
         lines = browse.find_storylines(db, query=query, since=since or None, until=until or None)
         charts = {line.id: per_day_chart(line.daily) for line in lines}
         return page(request, "storylines.html", lines=lines, charts=charts, query=query, since=since, until=until)
 
-    async def storyline(request: Request) -> Response:
+    def storyline(request: Request) -> Response:
         line_id = int(request.path_params["id"])
         line = catalog.get_storyline(db, line_id)
         if line.id != line_id:
@@ -125,7 +129,7 @@ def create_app(settings: AppSettings) -> Starlette:
             chart=per_day_chart(line.daily, width=320, height=60),
         )
 
-    async def event(request: Request) -> Response:
+    def event(request: Request) -> Response:
         event_id = int(request.path_params["id"])
         detail = catalog.get_event(db, event_id)
         if detail.event.id != event_id:
@@ -141,7 +145,7 @@ def create_app(settings: AppSettings) -> Starlette:
             labels=event_labels(cited.brief),
         )
 
-    async def download(request: Request) -> Response:
+    def download(request: Request) -> Response:
         event_id, fmt = int(request.path_params["id"]), request.path_params["fmt"]
         if fmt not in DOWNLOADS:
             raise HTTPException(404, f"no {fmt!r} download; there are {', '.join(DOWNLOADS)}")
@@ -152,7 +156,7 @@ def create_app(settings: AppSettings) -> Starlette:
             headers={"content-disposition": f'attachment; filename="event-{event_id}.{fmt}"'},
         )
 
-    async def article(request: Request) -> Response:
+    def article(request: Request) -> Response:
         stored = browse.stored_article(db, int(request.path_params["id"]))
         doc = clean_article(stored.article)
         cited: set[tuple[int, int]] = set()
@@ -198,7 +202,7 @@ def create_app(settings: AppSettings) -> Starlette:
 
         return apply
 
-    async def upload_form(request: Request) -> Response:
+    def upload_form(request: Request) -> Response:
         return page(request, "upload.html", limit_mb=settings.max_upload_bytes // (1024 * 1024))
 
     async def upload(request: Request) -> Response:
@@ -220,13 +224,13 @@ def create_app(settings: AppSettings) -> Starlette:
             raise HTTPException(404, "no such upload (uploads are forgotten when the server restarts)")
         return job
 
-    async def job_page(request: Request) -> Response:
+    def job_page(request: Request) -> Response:
         return page(request, "job.html", job=_job(request).as_dict())
 
-    async def job_json(request: Request) -> Response:
+    def job_json(request: Request) -> Response:
         return JSONResponse(_job(request).as_dict())
 
-    async def state(request: Request) -> Response:
+    def state(request: Request) -> Response:
         return JSONResponse({"state": browse.store_state(db)})
 
     async def refused(request: Request, exc: Exception) -> Response:

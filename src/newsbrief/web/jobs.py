@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -21,15 +22,21 @@ ENDINGS = tuple(sorted(set(READERS) | set(WARC_ENDINGS), key=len, reverse=True))
 
 
 def safe_ending(filename: str | None, head: bytes) -> str:
-    """The file type of an upload: from the ending of its name (``.jsonl``, ``.warc.gz`` ...), else from
-    its first bytes. The only part of an uploaded name the app keeps."""
-    name = (filename or "").lower()
+    """The file type of an upload, the only part of an uploaded name the app keeps: a known ending
+    (``.jsonl``, ``.warc.gz`` ...), else another plain ending (``.pdf``: the ingest names it as not
+    supported), else, for a name without one, the type its first bytes show."""
+    name = (filename or "").lower().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     known = next((e for e in ENDINGS if name.endswith(e)), None)
     if known:
         return known
+    other = re.fullmatch(r".+(\.[a-z0-9]{1,10})", name)
+    if other:
+        return other.group(1)
     start = head.lstrip()[:16].lower()
-    if head.startswith(b"\x1f\x8b") or start.startswith(b"warc/"):
-        return ".warc.gz" if head.startswith(b"\x1f\x8b") else ".warc"
+    if head.startswith(b"\x1f\x8b"):
+        return ".warc.gz"
+    if start.startswith(b"warc/"):
+        return ".warc"
     if start.startswith((b"{", b"[")):
         return ".jsonl"
     if start.startswith(b"<"):
