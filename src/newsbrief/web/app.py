@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import jinja2
 import uvicorn
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -37,6 +38,9 @@ from newsbrief.web.security import CSRF_FIELD, AccessToken, BodyLimit, CsrfCooki
 
 HERE = Path(__file__).parent
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_PASTE_BYTES = 16 * 1024 * 1024
+SHORT_BRIEFS = 12
+"""A storyline page shows the short briefs of its latest events, up to this many."""
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 DOWNLOADS = {"md": "text/markdown", "json": "application/json", "html": "text/html"}
 
@@ -119,7 +123,7 @@ def create_app(settings: AppSettings) -> Starlette:
         if line.id != line_id:
             return RedirectResponse(f"/storyline/{line.id}", 303)
         spans = [EventSpan(e.first_date, e.last_date, f"{e.title} ({e.first_date or 'undated'})") for e in line.events]
-        short = {e.id: briefs.get(e.id, SHORT).brief for e in line.events}
+        short = {e.id: briefs.get(e.id, SHORT).brief for e in line.events[-SHORT_BRIEFS:]}
         return page(
             request,
             "storyline.html",
@@ -206,14 +210,15 @@ def create_app(settings: AppSettings) -> Starlette:
         return page(request, "upload.html", limit_mb=settings.max_upload_bytes // (1024 * 1024))
 
     async def upload(request: Request) -> Response:
-        async with request.form(max_files=100, max_fields=10, max_part_size=settings.max_upload_bytes) as data:
+        # Files are spooled to disk by the parser; a pasted field is held in memory, so it has its own cap.
+        async with request.form(max_files=100, max_fields=10, max_part_size=MAX_PASTE_BYTES) as data:
             if not csrf_ok(request, str(data.get(CSRF_FIELD) or "")):
                 raise HTTPException(403, "This form has expired or came from another site: reload the page")
             files = [(f.filename, f.file) for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
             pasted = str(data.get("lines") or "")
             if not files and not pasted.strip():
                 raise InputError("choose files or paste JSON lines to add")
-            job = uploads.start(files, pasted)
+            job = await run_in_threadpool(uploads.start, files, pasted)
         if "application/json" in request.headers.get("accept", ""):
             return JSONResponse(job.as_dict(), 202)
         return RedirectResponse(f"/upload/{job.id}", 303)
