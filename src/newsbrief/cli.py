@@ -51,6 +51,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
         order=args.order,
         cluster=args.cluster,
     )
+    if args.storyline is not None:
+        from newsbrief.stream.briefs import brief_storyline, storyline_json, storyline_markdown
+
+        if args.format == "html":
+            raise InputError("--storyline gives md or json (--format html briefs one event: --story ID)")
+        line_brief = brief_storyline(_db(args), args.storyline, options)
+        for _, event_brief in line_brief.events:
+            _warn(event_brief.warnings)
+        _write((storyline_json if args.format == "json" else storyline_markdown)(line_brief), args.output)
+        return 0
     if args.story is not None:
         from newsbrief.stream.catalog import event_articles
 
@@ -76,6 +86,25 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.stories:
+        import dataclasses
+
+        from newsbrief.stream.evaluate import LabelFields, evaluate_stream
+
+        fields = LabelFields(args.id_field, args.event_field, args.storyline_field, args.copy_field)
+        scores = evaluate_stream(args.data, fields)
+        if not scores.levels and scores.copies is None:
+            raise InputError(
+                f"{args.data} has no '{fields.event}', '{fields.storyline}' or '{fields.copy_of}' labels"
+                " (name them with --event-field, --storyline-field, --copy-field)"
+            )
+        if args.json:
+            print(json.dumps(dataclasses.asdict(scores), indent=1))
+        else:
+            rejected = f"; {scores.rejected} rejected (not scored)" if scores.rejected else ""
+            print(f"{scores.articles} stored articles of {args.data}{rejected}\n")
+            sys.stdout.write(scores.table())
+        return 0
     from newsbrief.briefing.evaluate import run_eval
 
     return run_eval(args.data, words=args.words, limit=args.limit, seed=args.seed, as_json=args.json)
@@ -195,14 +224,46 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
     b.add_argument("--story", type=int, metavar="EVENT", help="brief an event of the store instead of paths")
-    b.add_argument("--db", help="the store (SQLite file) for --story")
+    b.add_argument(
+        "--storyline",
+        type=int,
+        metavar="STORYLINE",
+        help="brief each event of a storyline of the store, in time order (--words is each event's budget)",
+    )
+    b.add_argument("--db", help="the store (SQLite file) for --story and --storyline")
 
     t = add("timeline", cmd_timeline, "Print what happened when, from a cluster of articles.")
     t.add_argument("paths", nargs="+", metavar="PATH", help="files or folders, or - for stdin")
     t.add_argument("--cluster", help="the cluster to use in a dataset file holding several")
 
-    e = add("eval", cmd_eval, "ROUGE of newsbrief's briefs against reference summaries.")
-    e.add_argument("data", type=Path, help="Multi-News or WCEP JSON lines, or a DUC-style folder")
+    e = add(
+        "eval",
+        cmd_eval,
+        "ROUGE of newsbrief's briefs against reference summaries, or (--stories) how a labelled stream is grouped.",
+    )
+    e.add_argument(
+        "data",
+        type=Path,
+        help="Multi-News or WCEP JSON lines, a DUC-style folder, or a labelled stream (--stories)",
+    )
+    e.add_argument(
+        "--stories",
+        action="store_true",
+        help="ingest a labelled JSON-lines stream into a fresh store and print B-cubed of its events and"
+        " storylines and precision/recall of its syndicated-copy pairs",
+    )
+    e.add_argument(
+        "--id-field", default="id", help="--stories: the field with each article's id (default %(default)s)"
+    )
+    e.add_argument("--event-field", default="event", help="--stories: the event label (default %(default)s)")
+    e.add_argument(
+        "--storyline-field", default="storyline", help="--stories: the storyline label (default %(default)s)"
+    )
+    e.add_argument(
+        "--copy-field",
+        default="copy_of",
+        help="--stories: the id of the article a record copies (default %(default)s)",
+    )
     e.add_argument("--words", type=_positive, default=230, help="word budget (default %(default)s)")
     e.add_argument("--limit", type=_positive, help="evaluate this many clusters")
     e.add_argument("--seed", type=int, default=0, help="seed for choosing clusters with --limit")

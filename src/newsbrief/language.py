@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 300
 """Characters of a text the identifier reads: enough for a sure answer, a constant cost per article."""
 MIN_CONFIDENCE = 0.9
 """Below this probability the language is unknown (None): a short or mixed text is not guessed."""

@@ -1,54 +1,60 @@
-"""Briefs of a store's events, each kept until the event's articles change (the web app's pages show
-the same brief many times: an event page, its storyline, an article page, the downloads)."""
+"""A storyline as a reader follows it: its events in time order, each with its own short brief."""
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
+import dataclasses
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from newsbrief.briefing.cited import CitedBrief, cited_brief
-from newsbrief.briefing.pipeline import BriefOptions
-from newsbrief.stream.catalog import _existing, event_articles
+from newsbrief.briefing.pipeline import BriefOptions, brief
+from newsbrief.briefing.render import brief_dict, to_jsonable
+from newsbrief.model import Brief, cite
+from newsbrief.stream.catalog import EventSummary, StorylineSummary, event_articles, get_storyline
 
-SHORT = BriefOptions(words=None, sentences=2, facts=False, timeline=False)
-"""The short brief of an event on its storyline's page."""
+STORYLINE_BRIEF_SCHEMA = "newsbrief.storyline-brief"
+STORYLINE_BRIEF_VERSION = 1
 
 
-class EventBriefs:
-    """Cited briefs of the events of one store, the ``size`` most recently used kept in memory (safe to
-    share between threads; two threads asking for the same new brief may both make it)."""
+@dataclass(frozen=True)
+class StorylineBrief:
+    storyline: StorylineSummary
+    events: tuple[tuple[EventSummary, Brief], ...]
+    """Each event (oldest first) with its brief."""
 
-    def __init__(self, db: str | Path, size: int = 256) -> None:
-        self.db = db
-        self.size = size
-        self._kept: OrderedDict[tuple[int, BriefOptions, str], CitedBrief] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def _members(self, event_id: int) -> tuple[int, str]:
-        """The live event id and a digest of its articles (ids, contents and outlets)."""
-        with _existing(self.db) as store:
-            event_id = store.live("stories", event_id)
-            rows = store.conn.execute(
-                "SELECT a.id, a.content_hash, coalesce(a.outlet, '') FROM memberships m"
-                " JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.id",
-                (event_id,),
-            ).fetchall()
-        return event_id, hashlib.sha1(repr(rows).encode()).hexdigest()
+def brief_storyline(db: str | Path, storyline_id: int, options: BriefOptions | None = None) -> StorylineBrief:
+    """Brief every event of a storyline on its own (``options`` for each brief), in time order."""
+    line = get_storyline(db, storyline_id)
+    options = options or BriefOptions()
+    return StorylineBrief(line, tuple((e, brief(event_articles(db, e.id), options)) for e in line.events))
 
-    def get(self, event_id: int, options: BriefOptions | None = None) -> CitedBrief:
-        """The brief of an event (following merges), made again only when its articles changed."""
-        options = options or BriefOptions()
-        event_id, digest = self._members(event_id)
-        key = (event_id, options, digest)
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-        made = cited_brief(event_articles(self.db, event_id), options)
-        with self._lock:
-            self._kept[key] = made
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return made
+
+def storyline_markdown(result: StorylineBrief) -> str:
+    """The storyline as Markdown: a heading per event (dates, outlets), its cited sentences and sources."""
+    line = result.storyline
+    span = f"{line.first_date or '?'} to {line.last_date or '?'}"
+    lines = [f"# {line.title}", "", f"{len(line.events)} events, {line.size} articles, {span}.", ""]
+    for event, event_brief in result.events:
+        dates = event.first_date or "undated"
+        if event.last_date and event.last_date != event.first_date:
+            dates += f" to {event.last_date}"
+        lines += [f"## {dates}: {event.title}", ""]
+        lines += [f"- {s.text} {cite(s.sources)}" for s in event_brief.sentences]
+        sources = "; ".join(
+            f"[{s.number}] {s.title}" + (f" ({s.outlet})" if s.outlet else "") for s in event_brief.sources
+        )
+        lines += ["", f"Sources: {sources}" if sources else "Sources: none", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def storyline_json(result: StorylineBrief) -> str:
+    """The storyline and each event's brief (the brief JSON of docs/schema.md) as one versioned object."""
+    data = {
+        "schema": STORYLINE_BRIEF_SCHEMA,
+        "version": STORYLINE_BRIEF_VERSION,
+        "storyline": to_jsonable(dataclasses.replace(result.storyline, events=())),
+        "events": [{"event": to_jsonable(e), "brief": brief_dict(b)} for e, b in result.events],
+    }
+    del data["storyline"]["events"]  # type: ignore[attr-defined]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -185,14 +185,23 @@ def score_grouping(
 
 
 def evaluate_stream(path: str | Path, fields: LabelFields | None = None) -> StreamScores:
-    """Ingest a labelled JSON-lines stream into a fresh store and score what it made of it."""
+    """Ingest a labelled JSON-lines stream into a fresh store and score what it made of it. The store
+    reads each record with its labels left out and its id taken from ``fields.id``."""
     path = Path(path)
     fields = fields or LabelFields()
     records = read_labels(path, fields)
+    labels = {fields.event, fields.storyline, fields.copy_of, fields.id}
     with tempfile.TemporaryDirectory() as tmp:
+        stream = Path(tmp) / f"{path.stem}.jsonl"
+        with stream.open("w", encoding="utf-8") as out:
+            for record in records:
+                unlabelled = {k: v for k, v in record.items() if k not in labels}
+                out.write(json.dumps({**unlabelled, "id": str(record[fields.id])}) + "\n")
         db = Path(tmp) / "store.sqlite"
-        report = ingest([path], db, workers=1)
+        report = ingest([stream], db, workers=1)
         grouping = store_grouping(db)
     scores = score_grouping(records, grouping, fields)
+    if not scores.articles:
+        raise InputError(f"no article of {path} could be stored ({report.rejected} rejected)")
     scores.rejected = report.rejected
     return scores

@@ -27,7 +27,7 @@ story they were close enough to join)."""
 POSTING_LIMIT = 64
 """Stories kept per keyword: the most recently active ones."""
 MAX_CANDIDATES = 40
-RECENT_CANDIDATES = 60
+RECENT_CANDIDATES = 30
 """The most recently joined stories, compared with every article as well: a story's keywords are its
 rarest words, and a report of its next development may share none of them."""
 
@@ -53,7 +53,7 @@ class ClusterParams:
 
 
 STORYLINE_PARAMS = ClusterParams(
-    threshold=0.08, quiet_days=45, wake_step=0.04, wake_penalty=0.1, wake_days=365, entity_agreement=0.15
+    threshold=0.12, quiet_days=45, wake_step=0.04, wake_penalty=0.1, wake_days=365, entity_agreement=0.0
 )
 """When a new event continues a storyline: a looser match than joining an event, over months."""
 
