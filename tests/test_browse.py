@@ -8,7 +8,7 @@ import pytest
 
 from newsbrief.errors import InputError
 from newsbrief.stream import browse, catalog
-from newsbrief.stream.briefs import EventBriefs
+from newsbrief.stream.brief_cache import EventBriefs
 from newsbrief.stream.ingest import ingest
 
 

@@ -30,7 +30,7 @@ from newsbrief.briefing.clean import clean_article
 from newsbrief.briefing.render import RENDERERS, event_labels
 from newsbrief.errors import InputError
 from newsbrief.stream import browse, catalog
-from newsbrief.stream.briefs import SHORT, EventBriefs
+from newsbrief.stream.brief_cache import SHORT, EventBriefs
 from newsbrief.stream.store import Store
 from newsbrief.web.charts import EventSpan, event_axis, per_day_chart
 from newsbrief.web.jobs import Uploads
