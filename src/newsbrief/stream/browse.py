@@ -16,15 +16,15 @@ from newsbrief.errors import InputError
 from newsbrief.model import Article
 from newsbrief.stream.catalog import StorylineSummary, _events, _existing, _storylines
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20
 
 
 def store_state(db_path: str | Path) -> str:
-    """A token that changes whenever articles are added or updated or a correction is made."""
+    """A token that changes whenever an ingest adds articles or a correction is made (read from row ids
+    alone, so it costs the same in any store; an article updated in place at its URL does not move it)."""
     with _existing(db_path) as store:
         row = store.conn.execute(
-            "SELECT (SELECT max(id) FROM articles), (SELECT max(updated_at) FROM stories),"
-            " (SELECT max(updated_at) FROM storylines), (SELECT max(id) FROM corrections)"
+            "SELECT (SELECT max(id) FROM articles), (SELECT max(id) FROM corrections)"
         ).fetchone()
     return "-".join(str(v or 0) for v in row)
 
@@ -45,9 +45,11 @@ def find_storylines(
     since: str | None = None,
     until: str | None = None,
     limit: int = PAGE_SIZE,
+    offset: int = 0,
 ) -> list[StorylineSummary]:
     """`newsbrief.stream.catalog.list_storylines` with its filters and order, chosen in SQL first so that
-    only the ``limit`` storylines shown are built (its cost does not grow with the store)."""
+    only the ``limit`` storylines shown (after skipping ``offset``) are built: its cost grows with the
+articles of those storylines, not with the store."""
     where = ["l.merged_into IS NULL", "l.size > 0"]
     params: list[object] = []
     first, last = _day(since, "since"), _day(until, "until")
@@ -68,8 +70,8 @@ def find_storylines(
             r[0]
             for r in store.conn.execute(
                 f"SELECT l.id FROM storylines l WHERE {' AND '.join(where)}"
-                " ORDER BY l.last_day IS NULL, l.last_day DESC, l.size DESC, l.id LIMIT ?",
-                (*params, limit),
+                " ORDER BY l.last_day IS NULL, l.last_day DESC, l.size DESC, l.id LIMIT ? OFFSET ?",
+                (*params, limit, offset),
             )
         ]
         if not ids:

@@ -113,9 +113,23 @@ def create_app(settings: AppSettings) -> Starlette:
     def storylines(request: Request) -> Response:
         q = request.query_params
         query, since, until = q.get("q", ""), q.get("since", ""), q.get("until", "")
-        lines = browse.find_storylines(db, query=query, since=since or None, until=until or None)
+        number = int(q["page"]) if q.get("page", "").isdigit() and int(q["page"]) > 0 else 1
+        lines = browse.find_storylines(
+            db, query=query, since=since or None, until=until or None, offset=(number - 1) * browse.PAGE_SIZE
+        )
         charts = {line.id: per_day_chart(line.daily) for line in lines}
-        return page(request, "storylines.html", lines=lines, charts=charts, query=query, since=since, until=until)
+        more = len(lines) == browse.PAGE_SIZE
+        return page(
+            request,
+            "storylines.html",
+            lines=lines,
+            charts=charts,
+            query=query,
+            since=since,
+            until=until,
+            number=number,
+            more=more,
+        )
 
     def storyline(request: Request) -> Response:
         line_id = int(request.path_params["id"])
