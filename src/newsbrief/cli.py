@@ -218,6 +218,13 @@ def _batch_usage(args: argparse.Namespace) -> int:
     raise InputError("choose a batch job: newsbrief batch brief|prepare|dedup ... (see newsbrief batch --help)")
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from newsbrief.web import serve
+
+    serve(_db(args), host=args.host, port=args.port)
+    return 0
+
+
 def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> argparse.ArgumentParser:
     """The command line; ``settings`` (from the config file, `newsbrief.config`) replace the defaults."""
     parser = argparse.ArgumentParser(
@@ -403,6 +410,15 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     s.add_argument("--events", type=int, nargs="+", metavar="EVENT", help="event ids for --split-storyline")
     s.add_argument("--move", type=int, metavar="EVENT", help="move this event into the storyline --to")
     s.add_argument("--to", type=int, metavar="STORYLINE", help="the storyline for --move")
+
+    w = add("serve", cmd_serve, "Run the web app over the store on this machine (needs the 'web' extra).")
+    w.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
+    w.add_argument("--port", type=int, default=8765, help="port (default %(default)s; 0 picks a free one)")
+    w.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default %(default)s); any other asks every browser for a printed token",
+    )
     for name, values in (settings or {}).items():
         commands[name].set_defaults(**values)
     return parser

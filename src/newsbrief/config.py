@@ -48,6 +48,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "eval": {"words": int},
     "ingest": {"db": Path, "quiet": bool},
     "stories": {"db": Path},
+    "serve": {"db": Path, "port": int},
 }
 
 

@@ -13,7 +13,7 @@ import re
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +99,21 @@ class IngestReport:
 def input_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files under ``paths`` (folders recursively); InputError for a path that does not exist."""
     return [file for item in paths for file in files_under(Path(item))]
+
+
+def estimate_articles(files: Iterable[Path]) -> int:
+    """About how many articles ``files`` hold, for a progress bar: lines of JSON-lines files, one per
+    HTML or text file, and for a WARC file its size over 20 kB (a typical compressed news page)."""
+    total = 0
+    for file in files:
+        if is_warc(file):
+            total += max(1, file.stat().st_size // 20_000)
+        elif file.suffix.lower() == ".jsonl":
+            with file.open("rb") as lines:
+                total += sum(1 for line in lines if line.strip())
+        else:
+            total += 1
+    return total
 
 
 def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
@@ -326,6 +341,7 @@ def ingest(
     params: ClusterParams | None = None,
     storyline_params: ClusterParams | None = None,
     commit_every: int = COMMIT_ARTICLES,
+    on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
 
@@ -334,7 +350,8 @@ def ingest(
     batches) or `COMMIT_SECONDS` seconds.
 
     ``workers`` processes run the per-article step (default: one per core, at most 2 when there
-    are 2 cores); 1 runs everything in this process.
+    are 2 cores); 1 runs everything in this process. ``on_batch`` is called with the report so far
+    after each batch is stored (the web app's progress bar).
     """
     started = time.perf_counter()
     files = input_files(paths)
@@ -345,7 +362,14 @@ def ingest(
     try:
         batches = _batches(iter_articles(files, report.warnings), batch_size)
         store_prepared(
-            prepared_batches(batches, pool), db_path, report, progress, params, storyline_params, commit_every
+            prepared_batches(batches, pool),
+            db_path,
+            report,
+            progress,
+            params,
+            storyline_params,
+            commit_every,
+            on_batch,
         )
     finally:
         if pool is not None:
@@ -362,6 +386,7 @@ def store_prepared(
     params: ClusterParams | None = None,
     storyline_params: ClusterParams | None = None,
     commit_every: int = COMMIT_ARTICLES,
+    on_batch: Callable[[IngestReport], None] | None = None,
 ) -> None:
     """The sequential part of ingesting: store batches of prepared articles (from `prepare_batch`, or
     from `newsbrief batch prepare`) in order, linking copies and placing each article in a story."""
@@ -383,6 +408,8 @@ def store_prepared(
                 mark = time.perf_counter()
                 bar.update(len(prepared))
                 bar.set_postfix(added=report.added, copies=report.duplicates, events=len(ingester.events))
+                if on_batch is not None:
+                    on_batch(report)
     for warning in report.warnings:
         if warning.startswith("skipped "):
             label, _, reason = warning.removeprefix("skipped ").partition(": ")
