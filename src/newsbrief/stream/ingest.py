@@ -21,7 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from newsbrief.errors import InputError
+from newsbrief.inputs.extract import Extractor
+from newsbrief.inputs.limits import Limits
 from newsbrief.inputs.readers import (
+    REJECTED,
+    SKIPPED,
     ReadOptions,
     files_under,
     is_warc,
@@ -36,6 +40,7 @@ from newsbrief.stream.dedup import DuplicateIndex
 from newsbrief.stream.prepare import PreparedArticle, prepare_batch
 from newsbrief.stream.store import Store, pack_vector
 from newsbrief.stream.stories import ClusterParams, Story, StoryIndex
+from newsbrief.workers import die_with_parent
 
 BATCH_SIZE = 250
 COMMIT_ARTICLES = 2000
@@ -53,6 +58,8 @@ class IngestReport:
     duplicates: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0
+    """Inputs with nothing to read (an empty file, an unsupported type), each named in the warnings."""
     reasons: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -66,9 +73,14 @@ class IngestReport:
         if len(self.examples) < MAX_EXAMPLES:
             self.examples.append(f"{label}: {reason}")
 
+    def skip(self, label: str, reason: str) -> None:
+        self.skipped += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(f"{label}: skipped, {reason}")
+
     @property
     def seen(self) -> int:
-        return self.added + self.updated + self.duplicates + self.unchanged + self.rejected
+        return self.added + self.updated + self.duplicates + self.unchanged + self.rejected + self.skipped
 
     def summary(self) -> str:
         lines = [
@@ -76,11 +88,12 @@ class IngestReport:
             f"updated {self.updated} articles changed at the same URL",
             f"linked {self.duplicates} syndicated copies to their originals (stored, counted as one source)",
             f"skipped {self.unchanged} articles already in the store",
-            f"rejected {self.rejected}" + (":" if self.rejected else ""),
+            f"skipped {self.skipped} inputs with nothing to read",
+            f"rejected {self.rejected}" + (":" if self.rejected or self.skipped else ""),
         ]
         lines += [f"  {n} x {reason}" for reason, n in self.reasons.most_common()]
         lines += [f"  e.g. {example}" for example in self.examples]
-        other = [w for w in self.warnings if not w.startswith("skipped")]
+        other = [w for w in self.warnings if not w.startswith((SKIPPED, REJECTED))]
         lines += [f"warning: {w}" for w in other[:MAX_EXAMPLES]]
         if len(other) > MAX_EXAMPLES:
             lines.append(f"warning: ... and {len(other) - MAX_EXAMPLES} more")
@@ -92,23 +105,24 @@ class IngestReport:
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def input_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The files under ``paths`` (folders recursively); InputError for a path that does not exist."""
-    return [file for item in paths for file in files_under(Path(item))]
+def input_files(paths: Sequence[str | Path], warnings: list[str] | None = None) -> list[Path]:
+    """The files under ``paths`` (folders recursively); InputError for a path that does not exist,
+    folders that cannot be read and broken or looping links named in ``warnings``."""
+    return [file for item in paths for file in files_under(Path(item), warnings)]
 
 
-def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
+def iter_articles(files: Iterable[Path], warnings: list[str], options: ReadOptions | None = None) -> Iterator[Article]:
     """Every article of every file, streamed; what cannot be read becomes a warning naming it.
 
     Unlike `newsbrief.readers.read_inputs`, a dataset file holding many clusters gives all of them.
     """
-    options = ReadOptions()
+    options = options or ReadOptions()
     for file in files:
         try:
             if is_warc(file):
-                yield from iter_warc(file, warnings)
+                yield from iter_warc(file, warnings, options)
             elif file.suffix.lower() in (".jsonl", ".json"):
-                for label, record in json_records(file, warnings):
+                for label, record in json_records(file, warnings, options.limits):
                     result = read_records([(label, record)], label, options)
                     warnings.extend(result.warnings)
                     yield from result.articles
@@ -118,8 +132,8 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
                 yield from result.articles
             else:
                 warnings.append(unsupported(file))
-        except (InputError, OSError, ValueError) as err:
-            warnings.append(f"skipped {file}: {err}")
+        except (InputError, OSError) as err:
+            warnings.append(f"{REJECTED}{file}: {err}")
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -254,6 +268,7 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     params: ClusterParams | None = None,
     commit_every: int = COMMIT_ARTICLES,
+    limits: Limits | None = None,
 ) -> IngestReport:
     """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
 
@@ -265,11 +280,14 @@ def ingest(
     from tqdm import tqdm
 
     started = time.perf_counter()
-    files = input_files(paths)
     report = IngestReport()
+    files = input_files(paths, report.warnings)
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     # The pool forks before the store opens, so no worker holds a copy of the SQLite connection.
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    pool = (
+        ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) if workers > 1 else None
+    )
+    extractor = Extractor(limits)
     try:
         with Store(db_path) as store:
             ingester = _Ingester(store, report, params or ClusterParams())
@@ -277,7 +295,8 @@ def ingest(
                 disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True
             )
             with bar, store.transaction():
-                batches = _batches(iter_articles(files, report.warnings), batch_size)
+                options = ReadOptions(limits=limits or Limits(), extractor=extractor)
+                batches = _batches(iter_articles(files, report.warnings, options), batch_size)
                 mark = committed = time.perf_counter()
                 pending = 0
                 for prepared in prepared_batches(batches, pool):
@@ -291,11 +310,15 @@ def ingest(
                     bar.update(len(prepared))
                     bar.set_postfix(added=report.added, copies=report.duplicates, stories=len(ingester.index))
     finally:
+        extractor.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     for warning in report.warnings:
-        if warning.startswith("skipped "):
-            label, _, reason = warning.removeprefix("skipped ").partition(": ")
+        if warning.startswith(REJECTED):
+            label, _, reason = warning.removeprefix(REJECTED).partition(": ")
             report.reject(label, reason)
+        elif warning.startswith(SKIPPED):
+            label, _, reason = warning.removeprefix(SKIPPED).partition(": ")
+            report.skip(label, reason)
     report.seconds = time.perf_counter() - started
     return report
