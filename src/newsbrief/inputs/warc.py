@@ -15,7 +15,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from newsbrief.inputs.limits import MB, Limits
 from newsbrief.inputs.readers import (
@@ -49,7 +49,7 @@ class BoundedStream(io.RawIOBase):
         self.raw = raw
         self.compressed = raw.read(2) == b"\x1f\x8b"
         raw.seek(0)
-        self.source: IO[bytes] = gzip.GzipFile(fileobj=raw) if self.compressed else raw  # type: ignore[assignment]
+        self.source: Any = gzip.GzipFile(fileobj=raw) if self.compressed else raw
         self.limits = limits
         self.expanded = 0
         self.line = 0
