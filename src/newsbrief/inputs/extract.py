@@ -54,6 +54,9 @@ class Extractor:
         self.close()
 
     def _start(self) -> Connection:
+        # Imported here, before the fork, so that each replacement worker starts without importing it again.
+        import trafilatura  # noqa: F401
+
         methods = multiprocessing.get_all_start_methods()
         context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         ours, theirs = context.Pipe()

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from newsbrief.inputs.extract import Extractor
 from newsbrief.inputs.limits import MB, Limits
 from newsbrief.inputs.readers import (
     NotText,
@@ -84,8 +85,9 @@ class BoundedStream(io.RawIOBase):
         else:
             self.lines = joined.count(b"\n", blank + 2)
         self.last = data[-2:]
-        if self.lines > max(limits.header_lines, limits.record_mb * MB // 80):
-            raise OverLimit(f"a header block or record of more than {self.lines:,} lines")
+        most = max(limits.header_lines, limits.record_mb * MB // 80)
+        if self.lines > most:
+            raise OverLimit(f"a header block or record of more than {most:,} lines")
 
 
 def _charset(content_type: str) -> str | None:
@@ -96,13 +98,59 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
+def _record_article(
+    record: Any, path: Path, number: int, options: ReadOptions, warnings: list[str]
+) -> Article | None:
+    """The article of one HTML response record (None for other records, or with a warning naming it)."""
+    limits = options.limits
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    status = record.http_headers.get_statuscode()
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if status != "200" or "html" not in content_type.lower():
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    label = f"{path} record {number} ({uri})"
+    payload = record.content_stream().read(limits.record_mb * MB + 1)
+    if len(payload) > limits.record_mb * MB:
+        warnings.append(rejected(label, f"a payload over the limit of {limits.record_mb} MB"))
+        return None
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        raise CutShort(f"{label} has {record.raw_stream.limit:,} bytes fewer than it declares")
+    charset = _charset(content_type)
+    try:
+        try:
+            html = payload.decode(charset) if charset else decode(payload, label, warnings)
+        except (LookupError, UnicodeDecodeError):
+            html = decode(payload, label, warnings)
+    except NotText as err:
+        warnings.append(rejected(label, str(err)))
+        return None
+    article = extract_article(html, label, options, warnings, url=uri)
+    if article is None:
+        return None
+    return Article(
+        text=article.text,
+        title=article.title,
+        url=article.url or uri,
+        source=article.source,
+        published=article.published or record.rec_headers.get_header("WARC-Date"),
+        author=article.author,
+        path=str(path),
+    )
+
+
 def iter_warc(path: Path, warnings: list[str], options: ReadOptions | None = None) -> Iterator[Article]:
-    """Articles from the HTML responses of a WARC file; every skipped or rejected record is named."""
+    """Articles from the HTML responses of a WARC file; every rejected record is named, and a file that
+    stops early says after how many whole records."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    options = options or ReadOptions()
-    limits = options.limits
+    if options is None or options.extractor is None:
+        with Extractor((options or ReadOptions()).limits) as extractor:
+            base = options or ReadOptions()
+            yield from iter_warc(path, warnings, ReadOptions(base.cluster, base.limits, extractor))
+        return
     records = 0
     before = len(warnings)
     try:
@@ -112,52 +160,24 @@ def iter_warc(path: Path, warnings: list[str], options: ReadOptions | None = Non
             if not (head.startswith((b"WARC/", b"\x1f\x8b")) or head[:1].isdigit()):
                 warnings.append(rejected(path, "not a WARC file (it does not start with a WARC record)"))
                 return
-            stream = BoundedStream(raw, limits)
-            record = None
+            stream = BoundedStream(raw, options.limits)
             archive = ArchiveIterator(stream, arc2warc=True)
+            record = None
             for record in archive:
+                article = _record_article(record, path, records + 1, options, warnings)
                 records += 1
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                status = record.http_headers.get_statuscode()
-                content_type = record.http_headers.get_header("Content-Type") or ""
-                if status != "200" or "html" not in content_type.lower():
-                    continue
-                uri = record.rec_headers.get_header("WARC-Target-URI")
-                crawled = record.rec_headers.get_header("WARC-Date")
-                label = f"{path} record {records} ({uri})"
-                payload = record.content_stream().read(limits.record_mb * MB + 1)
-                if len(payload) > limits.record_mb * MB:
-                    warnings.append(rejected(label, f"a payload over the limit of {limits.record_mb} MB"))
-                    continue
-                charset = _charset(content_type)
-                try:
-                    html = payload.decode(charset) if charset else decode(payload, label, warnings)
-                except (LookupError, UnicodeDecodeError):
-                    html = decode(payload, label, warnings)
-                article = extract_article(html, label, options, warnings, url=uri)
-                if article is None:
-                    continue
-                yield Article(
-                    text=article.text,
-                    title=article.title,
-                    url=article.url or uri,
-                    source=article.source,
-                    published=article.published or crawled,
-                    author=article.author,
-                    path=str(path),
-                )
+                if article is not None:
+                    yield article
             if record is not None:
                 while record.raw_stream.read(MB):
                     pass
                 if getattr(record.raw_stream, "limit", 0) > 0:
-                    raise CutShort(f"record {records} has {record.raw_stream.limit:,} bytes fewer than it declares")
+                    records -= 1
+                    raise CutShort(f"record {records + 1} has {record.raw_stream.limit:,} bytes fewer than it declares")
             if not stream.compressed:
                 raw.seek(archive.offset)
                 if raw.read(64).strip():
                     raise CutShort(f"a partial record follows record {records}")
-    except NotText as err:
-        warnings.append(rejected(f"{path} record {records}", str(err)))
     except OverLimit as err:
         warnings.append(rejected(f"the rest of {path}", f"{err}, after {records} records"))
     except (CutShort, gzip.BadGzipFile, zlib.error) as err:
