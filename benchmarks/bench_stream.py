@@ -1,8 +1,14 @@
-"""Stories and syndicated copies from a stream (issue 6): quality on the labelled stream, and scaling.
+"""Events, storylines and syndicated copies from a stream (issues 6, 12): quality and scaling.
 
+    python benchmarks/bench_stream.py dev2019               # events and storylines of the real 2019 stream
     python benchmarks/bench_stream.py quality               # B-cubed of stories, duplicate P/R/F1
     python benchmarks/bench_stream.py quality --on-topic    # the same without the pages a brief drops
     python benchmarks/bench_stream.py scale 1000 10000 100000 [--workers 2]
+
+Dev2019 ingests `../shared/data/streams/dev2019.jsonl` (real pages, two levels of labels) into a fresh
+store and prints event and storyline B-cubed and copy pairs (`newsbrief.stream.evaluate`) on the
+tuning half of its storylines (even positions in alphabetical order: the ones the parameters were
+chosen on), on the held-out half (odd positions) and on all.
 
 Quality ingests the labelled stream of `make_stream.py` into a fresh store and compares the store's
 stories and duplicate links with the labels. Scaling ingests generated streams of each size into a
@@ -166,10 +172,51 @@ def quality(seed: int, workers: int | None, on_topic: bool = False) -> None:
 
 def _halves(truth: dict[str, str], story_of: dict[str, object], labels: str) -> None:
     """Rows for the tuning half (even cluster numbers) and the held-out half (odd)."""
-    for name, parity in (("tuning half (even cluster numbers)", 0), ("held-out half (odd cluster numbers)", 1)):
+    for name, parity in (
+        ("tuning half (even cluster numbers)", 0),
+        ("held-out half (odd cluster numbers)", 1),
+    ):
         part = {t for t in truth.values() if int(t.split("/")[0].rsplit("-", 1)[1]) % 2 == parity}
         hp, hr, hf = bcubed_part(truth, story_of, part)
         print(f"| stories, B-cubed, {labels}{name} | {hp:.3f} | {hr:.3f} | {hf:.3f} |")
+
+
+DEV2019 = Path(__file__).resolve().parents[2] / "shared" / "data" / "streams" / "dev2019.jsonl"
+
+
+def dev2019(workers: int | None) -> None:
+    from newsbrief.stream import evaluate
+
+    fields = evaluate.LabelFields()
+    records = evaluate.read_labels(DEV2019, fields)
+    lines = sorted({str(r["storyline"]) for r in records})
+    halves = {"tuning half": set(lines[0::2]), "held-out half": set(lines[1::2]), "all": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "store.sqlite"
+        started = time.perf_counter()
+        report = ingest([DEV2019], db, workers=workers)
+        seconds = time.perf_counter() - started
+        grouping = evaluate.store_grouping(db)
+    print(
+        f"{DEV2019.name}: {len(records)} articles, {len(lines)} storylines,"
+        f" {len({r['event'] for r in records})} events, {sum(1 for r in records if r['copy_of'])} copies;"
+        f" ingested in {seconds:.1f} s, {report.rejected} rejected; found {len(set(grouping.event.values()))}"
+        f" events in {len(set(grouping.storyline.values()))} storylines.\n"
+    )
+    print(f"Tuning half: {', '.join(lines[0::2])}.  Held-out half: {', '.join(lines[1::2])}.\n")
+    print(
+        "| part | articles | event P | event R | event F1 | storyline P | storyline R | storyline F1 |"
+        " copies P | copies R |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, part in halves.items():
+        s = evaluate.score_grouping(records, grouping, fields, part)
+        e, line, c = s.levels["event"], s.levels["storyline"], s.copies
+        assert c is not None
+        print(
+            f"| {name} | {s.articles} | {e.precision:.3f} | {e.recall:.3f} | {e.f1:.3f} | {line.precision:.3f} |"
+            f" {line.recall:.3f} | {line.f1:.3f} | {c.precision:.3f} | {c.recall:.3f} |"
+        )
 
 
 def _cpu() -> float:
@@ -250,7 +297,7 @@ def scale(sizes: list[int], workers: int | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["quality", "scale", "scale-one"])
+    parser.add_argument("what", choices=["dev2019", "quality", "scale", "scale-one"])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 100000])
     parser.add_argument("--workers", type=int)
     parser.add_argument("--seed", type=int, default=6)
@@ -258,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         "--on-topic", action="store_true", help="quality: leave out what a brief drops as off-topic"
     )
     args = parser.parse_args(argv)
-    if args.what == "quality":
+    if args.what == "dev2019":
+        dev2019(args.workers)
+    elif args.what == "quality":
         quality(args.seed, args.workers, args.on_topic)
     elif args.what == "scale":
         scale(args.sizes, args.workers)

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 KORUS = SHARED / "seeds" / "korus"
 MULTINEWS_VAL = SHARED / "data" / "multinews" / "val.jsonl"
+DEV2019 = SHARED / "data" / "streams" / "dev2019.jsonl"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,13 @@ def korus_dir() -> Path:
 @pytest.fixture(scope="session")
 def korus_expected(korus_dir: Path) -> dict:
     return json.loads((korus_dir / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def dev2019() -> Path:
+    if not DEV2019.is_file():
+        pytest.fail(f"shared data missing: {DEV2019}")
+    return DEV2019
 
 
 @pytest.fixture(scope="session")

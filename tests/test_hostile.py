@@ -19,7 +19,7 @@ from hostile_corpus import STORY, make_corpus, warc_bytes
 from newsbrief.inputs.limits import Limits
 from newsbrief.inputs.readers import REJECTED, read_inputs
 from newsbrief.inputs.warc import iter_warc
-from newsbrief.stream.catalog import list_stories
+from newsbrief.stream.catalog import list_events
 from newsbrief.stream.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,7 @@ def test_ingest_keeps_the_good_articles_and_counts_every_input(corpus: Path, tmp
     assert report.added + report.duplicates >= 10  # bridge pages, the 4 pages before the cut, UTF-16, surrogates
     assert "svg.html" in summary and "documents-5.jsonl" in summary
     # the store takes the replaced text: a lone surrogate cannot be written as UTF-8
-    titles = " ".join(story.title for story in list_stories(db))
+    titles = " ".join(event.title for event in list_events(db))
     assert "\ud800" not in titles
     rerun = ingest([corpus], db, workers=1)
     assert rerun.added == 0 and rerun.rejected == report.rejected

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from newsbrief.errors import InputError
-from newsbrief.stream.catalog import format_stories, list_stories, story_articles, story_sources
+from newsbrief.stream.catalog import (
+    event_articles,
+    event_sources,
+    format_storylines,
+    list_events,
+    list_storylines,
+)
 from newsbrief.stream.ingest import ingest
 from newsbrief.stream.store import SCHEMA_VERSION, Store, default_db_path
 
@@ -89,23 +95,23 @@ def test_syndicated_copy_is_one_source_with_several_outlets(tmp_path: Path) -> N
     ]
     report = ingest([_write(tmp_path / "a.jsonl", records)], db, workers=1)
     assert (report.added, report.duplicates) == (1, 1)
-    (story,) = list_stories(db)
+    (story,) = list_events(db)
     assert story.size == 2 and story.copies == 1
     assert set(story.outlets) == {"Wire Service", "Daily Example"}
-    (source,) = story_sources(db, story.id)
+    (source,) = event_sources(db, story.id)
     assert source.outlets == ("Wire Service", "Daily Example")
-    (article,) = story_articles(db, story.id)
+    (article,) = event_articles(db, story.id)
     assert article.source == "Wire Service, Daily Example"
-    assert "Daily Example" in format_stories(list_stories(db))
+    assert "Daily Example" in format_storylines(list_storylines(db))
 
 
 def test_unknown_story_and_missing_store_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no store"):
-        list_stories(tmp_path / "none.sqlite")
+        list_events(tmp_path / "none.sqlite")
     db = tmp_path / "s.sqlite"
     ingest([_write(tmp_path / "a.jsonl", [{"text": BODY}])], db, workers=1)
-    with pytest.raises(InputError, match="no story 99"):
-        story_articles(db, 99)
+    with pytest.raises(InputError, match="no event 99"):
+        event_articles(db, 99)
 
 
 def test_a_wire_text_carried_by_a_hundred_outlets_is_one_source(tmp_path: Path) -> None:
@@ -125,8 +131,8 @@ def test_a_wire_text_carried_by_a_hundred_outlets_is_one_source(tmp_path: Path) 
     ingest([_write(tmp_path / "first.jsonl", records[:60])], db, workers=1)
     report = ingest([_write(tmp_path / "more.jsonl", records[60:])], db, workers=1)
     assert (report.added, report.duplicates) == (0, 40)
-    (story,) = list_stories(db)
+    (story,) = list_events(db)
     assert (story.size, story.copies) == (100, 99)
     assert (story.first_date, story.last_date) == ("2024-03-05", "2024-03-07")
-    (source,) = story_sources(db, story.id)
+    (source,) = event_sources(db, story.id)
     assert len(source.outlets) == 100 and source.outlets[0] == "Outlet 0"

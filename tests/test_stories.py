@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from newsbrief.model import Article
-from newsbrief.stream.catalog import list_stories, merge_stories, split_story, story_articles
+from newsbrief.stream.catalog import event_articles, list_events, merge_events, split_event
 from newsbrief.stream.ingest import ingest
 from newsbrief.stream.prepare import prepare_batch
 from newsbrief.stream.store import Store
@@ -184,15 +184,15 @@ def test_user_merge_and_split_survive_further_ingests(tmp_path: Path, multinews_
     groups = _ours(db)
     trade_story, navy_story = groups["japan-trade-0"], groups["japan-navy-0"]
     assert trade_story != navy_story
-    message = merge_stories(db, [trade_story, navy_story])
-    assert f"into story {trade_story}" in message
+    message = merge_events(db, [trade_story, navy_story])
+    assert f"into event {trade_story}" in message
     ingest([_write(tmp_path / "b.jsonl", japan[3:] + navy[3:])], db, workers=1)
     groups = _ours(db)
     assert set(groups.values()) == {trade_story}, (
         "articles of both merged stories keep joining the merged story"
     )
-    assert navy_story not in [s.id for s in list_stories(db)]
-    assert len(story_articles(db, navy_story)) == len(story_articles(db, trade_story)) >= 8, (
+    assert navy_story not in [s.id for s in list_events(db)]
+    assert len(event_articles(db, navy_story)) == len(event_articles(db, trade_story)) >= 8, (
         "the old id leads to the merged story"
     )
 
@@ -200,7 +200,7 @@ def test_user_merge_and_split_survive_further_ingests(tmp_path: Path, multinews_
         navy_ids = [
             r[0] for r in store.conn.execute("SELECT id FROM articles WHERE ext_id LIKE 'japan-navy-%'")
         ]
-    message = split_story(db, trade_story, navy_ids)
+    message = split_event(db, trade_story, navy_ids)
     new_story = int(message.rsplit(" ", 1)[1])
     more = _records(MILITARY_JAPAN, "japan-navy-late", [6, 7]) + _records(
         TRADE_JAPAN, "japan-trade-late", [6, 7]

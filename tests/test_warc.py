@@ -9,7 +9,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsbrief.inputs.warc import iter_warc
-from newsbrief.stream.catalog import list_stories, story_articles
+from newsbrief.stream.catalog import event_articles, list_events
 from newsbrief.stream.ingest import ingest
 
 PAGE = """<html><head><title>Harbor bridge opens after three years</title>
@@ -82,9 +82,9 @@ def test_ingest_reads_warc_files(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     report = ingest([_warc(tmp_path / "crawl.warc", gz=False)], db, workers=1)
     assert report.added == 1
-    (story,) = list_stories(db)
+    (story,) = list_events(db)
     assert story.first_date == "2024-06-03"
-    assert story_articles(db, story.id)[0].url == "https://harbortimes.example/news/bridge"
+    assert event_articles(db, story.id)[0].url == "https://harbortimes.example/news/bridge"
 
 
 def test_a_broken_warc_is_reported(tmp_path: Path) -> None:

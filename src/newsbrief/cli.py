@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sqlite3
@@ -86,10 +87,20 @@ def cmd_brief(args: argparse.Namespace) -> int:
         cluster=args.cluster,
         limits=args.limits,
     )
-    if args.story is not None:
-        from newsbrief.stream.catalog import story_articles
+    if args.storyline is not None:
+        from newsbrief.stream.briefs import brief_storyline, storyline_json, storyline_markdown
 
-        inputs: list[object] = list(story_articles(_db(args), args.story))
+        if args.format == "html":
+            raise InputError("--storyline gives md or json (--format html briefs one event: --story ID)")
+        line_brief = brief_storyline(_db(args), args.storyline, options)
+        for _, event_brief in line_brief.events:
+            _warn(event_brief.warnings)
+        _write((storyline_json if args.format == "json" else storyline_markdown)(line_brief), args.output)
+        return 0
+    if args.story is not None:
+        from newsbrief.stream.catalog import event_articles
+
+        inputs: list[object] = list(event_articles(_db(args), args.story))
     elif not args.paths:
         raise InputError("give one or more files or folders to brief (or --story ID)")
     else:
@@ -111,6 +122,25 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.stories:
+        import dataclasses
+
+        from newsbrief.stream.evaluate import LabelFields, evaluate_stream
+
+        fields = LabelFields(args.id_field, args.event_field, args.storyline_field, args.copy_field)
+        scores = evaluate_stream(args.data, fields)
+        if not scores.levels and scores.copies is None:
+            raise InputError(
+                f"{args.data} has no '{fields.event}', '{fields.storyline}' or '{fields.copy_of}' labels"
+                " (name them with --event-field, --storyline-field, --copy-field)"
+            )
+        if args.json:
+            print(json.dumps(dataclasses.asdict(scores), indent=1))
+        else:
+            rejected = f"; {scores.rejected} rejected (not scored)" if scores.rejected else ""
+            print(f"{scores.articles} stored articles of {args.data}{rejected}\n")
+            sys.stdout.write(scores.table())
+        return 0
     from newsbrief.briefing.evaluate import run_eval
 
     return run_eval(args.data, words=args.words, limit=args.limit, seed=args.seed, as_json=args.json)
@@ -135,14 +165,30 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
     db = _db(args)
     if args.merge:
-        print(catalog.merge_stories(db, args.merge))
-        return 0
-    if args.split is not None:
+        print(catalog.merge_events(db, args.merge))
+    elif args.merge_storylines:
+        print(catalog.merge_storylines(db, args.merge_storylines))
+    elif args.split is not None:
         if not args.articles:
-            raise InputError("--split needs --articles ID... (the articles that move to a new story)")
-        print(catalog.split_story(db, args.split, args.articles))
-        return 0
-    print(catalog.format_stories(catalog.list_stories(db)))
+            raise InputError("--split needs --articles ID... (the articles that move to a new event)")
+        print(catalog.split_event(db, args.split, args.articles))
+    elif args.split_storyline is not None:
+        if not args.events:
+            raise InputError(
+                "--split-storyline needs --events ID... (the events that move to a new storyline)"
+            )
+        print(catalog.split_storyline(db, args.split_storyline, args.events))
+    elif args.move is not None:
+        if args.to is None:
+            raise InputError("--move needs --to STORYLINE (the storyline the event moves into)")
+        print(catalog.move_event(db, args.move, args.to))
+    elif args.format == "json":
+        print(json.dumps(catalog.stories_json(db), ensure_ascii=False, indent=1))
+    else:
+        lines = catalog.list_storylines(
+            db, query=args.query, since=args.since, until=args.until, limit=args.limit
+        )
+        sys.stdout.write(catalog.format_storylines(lines))
     return 0
 
 
@@ -154,7 +200,9 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     )
     parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
     parser.add_argument(
-        "--config", metavar="FILE", help=f"settings file (TOML; default: ${ENV_VAR} or the user's config.toml)"
+        "--config",
+        metavar="FILE",
+        help=f"settings file (TOML; default: ${ENV_VAR} or the user's config.toml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, argparse.ArgumentParser] = {}
@@ -179,12 +227,24 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         "--format", choices=("md", "json", "html"), default="md", help="output format (default %(default)s)"
     )
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
-    b.add_argument("--facts", action=argparse.BooleanOptionalAction, default=True,
-                   help="Who, Figures and Quotes (--no-facts leaves them out)")
-    b.add_argument("--ner", choices=("rules", "spacy"), default="rules",
-                   help="named-entity back-end for Who and Quotes (spacy needs: pip install 'newsbrief[ner]')")
-    b.add_argument("--timeline", action=argparse.BooleanOptionalAction, default=True,
-                   help="the Timeline (--no-timeline leaves it out)")
+    b.add_argument(
+        "--facts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Who, Figures and Quotes (--no-facts leaves them out)",
+    )
+    b.add_argument(
+        "--ner",
+        choices=("rules", "spacy"),
+        default="rules",
+        help="named-entity back-end for Who and Quotes (spacy needs: pip install 'newsbrief[ner]')",
+    )
+    b.add_argument(
+        "--timeline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the Timeline (--no-timeline leaves it out)",
+    )
     b.add_argument(
         "--order",
         choices=("oldest", "newest"),
@@ -192,15 +252,47 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         help="order of events when a cluster reports several (default %(default)s first)",
     )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
-    b.add_argument("--story", type=_store_id, help="brief a story of the store instead of paths")
-    b.add_argument("--db", help="the store (SQLite file) for --story")
+    b.add_argument("--story", type=_store_id, metavar="EVENT", help="brief an event of the store instead of paths")
+    b.add_argument(
+        "--storyline",
+        type=_store_id,
+        metavar="STORYLINE",
+        help="brief each event of a storyline of the store, in time order (--words is each event's budget)",
+    )
+    b.add_argument("--db", help="the store (SQLite file) for --story and --storyline")
 
     t = add("timeline", cmd_timeline, "Print what happened when, from a cluster of articles.")
     t.add_argument("paths", nargs="+", metavar="PATH", help="files or folders, or - for stdin")
     t.add_argument("--cluster", help="the cluster to use in a dataset file holding several")
 
-    e = add("eval", cmd_eval, "ROUGE of newsbrief's briefs against reference summaries.")
-    e.add_argument("data", type=Path, help="Multi-News or WCEP JSON lines, or a DUC-style folder")
+    e = add(
+        "eval",
+        cmd_eval,
+        "ROUGE of newsbrief's briefs against reference summaries, or (--stories) how a labelled stream is grouped.",
+    )
+    e.add_argument(
+        "data",
+        type=Path,
+        help="Multi-News or WCEP JSON lines, a DUC-style folder, or a labelled stream (--stories)",
+    )
+    e.add_argument(
+        "--stories",
+        action="store_true",
+        help="ingest a labelled JSON-lines stream into a fresh store and print B-cubed of its events and"
+        " storylines and precision/recall of its syndicated-copy pairs",
+    )
+    e.add_argument(
+        "--id-field", default="id", help="--stories: the field with each article's id (default %(default)s)"
+    )
+    e.add_argument("--event-field", default="event", help="--stories: the event label (default %(default)s)")
+    e.add_argument(
+        "--storyline-field", default="storyline", help="--stories: the storyline label (default %(default)s)"
+    )
+    e.add_argument(
+        "--copy-field",
+        default="copy_of",
+        help="--stories: the id of the article a record copies (default %(default)s)",
+    )
     e.add_argument("--words", type=_positive, default=230, help="word budget (default %(default)s)")
     e.add_argument("--limit", type=_positive, help="evaluate this many clusters")
     e.add_argument("--seed", type=int, default=0, help="seed for choosing clusters with --limit")
@@ -213,11 +305,43 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     i.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
-    s = add("stories", cmd_stories, "List the stories of the store, or correct them.")
+    s = add(
+        "stories",
+        cmd_stories,
+        "List the storylines of the store with their events (S and E ids), or correct them.",
+    )
     s.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
-    s.add_argument("--merge", type=_store_id, nargs="+", metavar="ID", help="merge these stories into the first")
-    s.add_argument("--split", type=_store_id, metavar="ID", help="move --articles out of this story into a new one")
+    s.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: every storyline, event and article (schema in docs/schema.md)",
+    )
+    s.add_argument("--query", help="only storylines whose titles hold all these words")
+    s.add_argument("--since", metavar="DATE", help="only storylines active on or after this ISO date")
+    s.add_argument("--until", metavar="DATE", help="only storylines active on or before this ISO date")
+    s.add_argument("--limit", type=_positive, help="at most this many storylines")
+    s.add_argument("--merge", type=_store_id, nargs="+", metavar="EVENT", help="merge these events into the first")
+    s.add_argument(
+        "--split", type=_store_id, metavar="EVENT", help="move --articles out of this event into a new one"
+    )
     s.add_argument("--articles", type=_store_id, nargs="+", metavar="ARTICLE", help="article ids for --split")
+    s.add_argument(
+        "--merge-storylines",
+        type=_store_id,
+        nargs="+",
+        metavar="STORYLINE",
+        help="merge these storylines into the first",
+    )
+    s.add_argument(
+        "--split-storyline",
+        type=_store_id,
+        metavar="STORYLINE",
+        help="move --events out of this storyline into a new one",
+    )
+    s.add_argument("--events", type=_store_id, nargs="+", metavar="EVENT", help="event ids for --split-storyline")
+    s.add_argument("--move", type=_store_id, metavar="EVENT", help="move this event into the storyline --to")
+    s.add_argument("--to", type=_store_id, metavar="STORYLINE", help="the storyline for --move")
     settings = dict(settings or {})
     limits = Limits(**settings.pop("limits", {}))  # type: ignore[arg-type]
     for command in commands.values():

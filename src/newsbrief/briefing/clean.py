@@ -66,6 +66,17 @@ _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3}\s*)?(?:\((?:AP|Reuters|AFP|Yonhap|CNN|UPI|Xinhua|dpa|"
     r"Bloomberg|ANSA|EFE|IANS|PTI|ANI|Kyodo|TASS)\)\s*)?(?:--|—|–|-)\s+(?=\S)"
 )
+_MENU_SPLIT_RE = re.compile(r"\s+[|•·»/]\s+")
+_STAMP_RE = re.compile(
+    r"\b(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4}|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4}\b)?)",
+    re.IGNORECASE,
+)
+_CRAWL_DATE_RE = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b", re.IGNORECASE)
+_NAV_WORDS_RE = re.compile(r"\b(menu|navigation|skip to|main content|site map|sitemap)\b", re.IGNORECASE)
+_STAMP_WORDS = {"date", "dated", "updated", "published", "posted", "last", "modified", "on", "at", "|", "-", ":"}
 _TRAILING_TAG_RE = re.compile(r"(?<=[.!?\"”])\s+\((?:AP|Reuters|AFP|Yonhap|UPI|Xinhua|dpa|EFE|Kyodo)\)$")
 
 
@@ -102,11 +113,32 @@ def junk_reason(line: str) -> str | None:
         return "link to another story"
     if n <= 6 and _BYLINE_RE.match(bare) and not bare.endswith("."):
         return "byline"
+    if n <= 14 and "|" in bare and _BYLINE_RE.match(bare.split("|")[0].strip()):
+        return "byline"
+    if _is_menu(bare) or (n <= 5 and _NAV_WORDS_RE.search(bare)):
+        return "navigation menu"
+    if (n <= 8 and _CRAWL_DATE_RE.match(bare)) or (n <= 14 and _is_date_stamp(bare)):
+        return "date stamp"
     if n <= 25 and _BOILERPLATE_RE.search(bare):
         return "site boilerplate (share, subscribe, cookies)"
     if n <= 2 and not bare.endswith(_END_PUNCT):
         return "fragment"
     return None
+
+
+def _is_menu(line: str) -> bool:
+    """A run of three or more short links separated by bars or bullets ("Home | News | Politics")."""
+    items = _MENU_SPLIT_RE.split(line)
+    return len(items) >= 3 and all(len(item.split()) <= 4 and not item.endswith(".") for item in items)
+
+
+def _is_date_stamp(line: str) -> bool:
+    """A crawl or page header line that is a date or time and little else ("date 2019-03-13",
+    "1-29-18 1:23 PM EST | Email Article", "Wirecentral | May 10, 2019, 4:52 PM")."""
+    if not _STAMP_RE.search(line):
+        return False
+    rest = [w for w in _STAMP_RE.sub(" ", line).replace(",", " ").split() if w.lower() not in _STAMP_WORDS]
+    return len(rest) <= 3 and not line.endswith(".")
 
 
 def _lines(text: str) -> list[str]:

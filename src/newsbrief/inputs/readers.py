@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -163,6 +163,39 @@ def _no_surrogates(text: str, label: str, name: str, warnings: list[str]) -> str
     return _SURROGATE_RE.sub("\ufffd", text)
 
 
+_HTML_TAG_RE = re.compile(
+    r"<(?:!doctype\s+html|/?(?:html|head|body|meta|title|nav|header|footer|main|article|section|div|p|span|a|ul|li"
+    r"|h[1-6]|script|style|br)\b)",
+    re.IGNORECASE,
+)
+HTML_MIN_TAGS = 5
+"""Markup tags in a text's first 5,000 characters above which it is a raw web page, not article text."""
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text that came as plain text (a JSON line's text, a .txt file) is a raw HTML page."""
+    head = text[:5000]
+    return "</" in head and len(_HTML_TAG_RE.findall(head)) >= HTML_MIN_TAGS
+
+
+def _html_as_text(article: Article, label: str, options: ReadOptions, warnings: list[str]) -> Article | None:
+    """An article whose text is a raw web page, extracted by trafilatura; what the caller knew (title,
+    date, URL, source) wins over what the page says. None (and a warning) when the page holds no article."""
+    page = extract_article(article.text, label, options, warnings, path=article.path, url=article.url)
+    if page is None:
+        return None
+    return replace(
+        page,
+        title=article.title or page.title,
+        url=article.url or page.url,
+        source=article.source or page.source,
+        published=article.published or page.published,
+        author=article.author or page.author,
+        path=article.path,
+        id=article.id,
+    )
+
+
 def read_txt(path: Path, options: ReadOptions) -> ReadResult:
     result = ReadResult()
     data = _read_bytes(path, result, options.limits.file_mb * MB)
@@ -170,7 +203,11 @@ def read_txt(path: Path, options: ReadOptions) -> ReadResult:
     if text is not None:
         article_text = _article_text(text, str(path), result.warnings)
         if article_text is not None:
-            result.articles.append(Article(text=article_text, path=str(path)))
+            article: Article | None = Article(text=article_text, path=str(path))
+            if looks_like_html(article_text):
+                article = _html_as_text(Article(text=article_text, path=str(path)), str(path), options, result.warnings)
+            if article is not None:
+                result.articles.append(article)
     return result
 
 
@@ -242,7 +279,7 @@ def json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _article_from_record(record: Any, label: str, warnings: list[str]) -> Article | None:
+def _article_from_record(record: Any, label: str, options: ReadOptions, warnings: list[str]) -> Article | None:
     if not isinstance(record, dict):
         warnings.append(rejected(label, f"expected a JSON object with 'text', not {json_type(record)}"))
         return None
@@ -264,7 +301,7 @@ def _article_from_record(record: Any, label: str, warnings: list[str]) -> Articl
             return None
         return _no_surrogates(" ".join(str(value).split()), label, key, warnings)
 
-    return Article(
+    article = Article(
         text=text,
         title=opt("title"),
         url=opt("url"),
@@ -274,9 +311,12 @@ def _article_from_record(record: Any, label: str, warnings: list[str]) -> Articl
         path=label,
         id=opt("id"),
     )
+    return _html_as_text(article, label, options, warnings) if looks_like_html(text) else article
 
 
-def _cluster_articles(record: dict[str, Any], label: str, warnings: list[str]) -> list[Article]:
+def _cluster_articles(
+    record: dict[str, Any], label: str, options: ReadOptions, warnings: list[str]
+) -> list[Article]:
     """The articles of a dataset row (Multi-News ``documents`` or WCEP ``articles``)."""
     key = "documents" if "documents" in record else "articles"
     items = record[key]
@@ -287,7 +327,7 @@ def _cluster_articles(record: dict[str, Any], label: str, warnings: list[str]) -
     for i, item in enumerate(items):
         item_label = f"{label} document {i + 1}"
         record_i = {"text": item} if isinstance(item, str) else item
-        article = _article_from_record(record_i, item_label, warnings)
+        article = _article_from_record(record_i, item_label, options, warnings)
         if article is not None:
             out.append(article)
     return out
@@ -300,9 +340,9 @@ def read_records(records: Iterable[tuple[str, Any]], label: str, options: ReadOp
     for record_label, record in records:
         if isinstance(record, dict) and ("documents" in record or "articles" in record):
             cluster_id = str(record.get("id", record_label))[:200]
-            clusters[cluster_id] = _cluster_articles(record, record_label, result.warnings)
+            clusters[cluster_id] = _cluster_articles(record, record_label, options, result.warnings)
             continue
-        article = _article_from_record(record, record_label, result.warnings)
+        article = _article_from_record(record, record_label, options, result.warnings)
         if article is not None:
             result.articles.append(article)
     if clusters:

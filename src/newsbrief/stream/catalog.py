@@ -1,29 +1,56 @@
-"""What the CLI (and later the web app) reads from and corrects in a store: the list of stories, a
-story's articles and sources, and the user's merges and splits, which stick through later ingests.
+"""What the CLI and the web app read from and correct in a store: storylines with their events, an
+event's articles and copies, and the user's corrections at both levels, which stick through later
+ingests (an ingest never moves an article already placed, nor an event between storylines).
+
+Every function takes the store's path (``db``) and opens it for the call.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zlib
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from newsbrief.errors import InputError
 from newsbrief.model import Article
 from newsbrief.stream.store import Store, day_text, now
 
+STORIES_SCHEMA = "newsbrief.stories"
+STORIES_SCHEMA_VERSION = 1
+"""Version of `stories_json`'s layout (docs/schema.md); raised when a field changes meaning or goes."""
 
-def _existing(db_path: str | Path) -> Store:
-    if not Path(db_path).is_file():
-        raise InputError(f"no store at {db_path}; run `newsbrief ingest` first")
-    return Store(db_path)
+
+def _existing(db: str | Path) -> Store:
+    if not Path(db).is_file():
+        raise InputError(f"no store at {db}; run `newsbrief ingest` first")
+    return Store(db)
 
 
 @dataclass(frozen=True)
-class StorySummary:
+class EventArticle:
+    """An article of an event as a reader lists it; ``copies`` are the store ids of its syndicated copies."""
+
     id: int
+    url: str | None
+    title: str
+    published: str | None
+    outlet: str | None
+    lang: str | None
+    copy_of: int | None
+    copies: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """One happening, reported within days: its articles counted (copies included) and its outlets."""
+
+    id: int
+    storyline_id: int
     title: str
     size: int
     first_date: str | None
@@ -31,59 +58,289 @@ class StorySummary:
     outlets: tuple[str, ...]
     copies: int
     """Members that are syndicated copies of another member."""
+    lang: str | None
 
 
-def list_stories(db_path: str | Path, *, min_size: int = 1) -> list[StorySummary]:
-    """The stories of a store, most recently active first."""
-    with _existing(db_path) as store:
+@dataclass(frozen=True)
+class EventDetail:
+    """An event with its articles in date order."""
+
+    event: EventSummary
+    articles: tuple[EventArticle, ...]
+
+
+@dataclass(frozen=True)
+class StorylineSummary:
+    """The chain of events a reader follows, its events in time order."""
+
+    id: int
+    title: str
+    size: int
+    first_date: str | None
+    last_date: str | None
+    outlets: tuple[str, ...]
+    events: tuple[EventSummary, ...]
+    daily: tuple[tuple[str, int], ...]
+    """(ISO day, articles published that day), in day order; undated articles are left out."""
+    lang: str | None
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+_EVENT_ROWS = (
+    "SELECT e.id, e.storyline_id, e.title, e.size, e.first_day, e.last_day, e.lang,"
+    " group_concat(DISTINCT a.outlet), count(d.article_id)"
+    " FROM stories e JOIN memberships m ON m.story_id = e.id JOIN articles a ON a.id = m.article_id"
+    " LEFT JOIN duplicates d ON d.article_id = a.id"
+    " WHERE e.merged_into IS NULL {where} GROUP BY e.id HAVING e.size >= 1"
+)
+
+
+def _event(row: Sequence[Any]) -> EventSummary:
+    outlets = tuple(sorted(row[7].split(","))) if row[7] else ()
+    return EventSummary(
+        row[0], row[1], row[2], row[3], day_text(row[4]), day_text(row[5]), outlets, row[8], row[6]
+    )
+
+
+def _events(store: Store, where: str = "", params: Sequence[object] = ()) -> list[EventSummary]:
+    rows = store.conn.execute(_EVENT_ROWS.format(where=where), params).fetchall()
+    return [_event(r) for r in rows]
+
+
+def _time_order(events: Sequence[EventSummary]) -> tuple[EventSummary, ...]:
+    return tuple(sorted(events, key=lambda e: (e.first_date or "9999", e.id)))
+
+
+def _storyline_title(events: Sequence[EventSummary]) -> str:
+    """The headline of a storyline's largest event (the latest on ties): what it is best known for."""
+    return max(events, key=lambda e: (e.size, e.last_date or "", e.id)).title
+
+
+def _daily(store: Store, storyline_ids: Sequence[int]) -> dict[int, tuple[tuple[str, int], ...]]:
+    out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for chunk_start in range(0, len(storyline_ids), 500):
+        chunk = list(storyline_ids[chunk_start : chunk_start + 500])
+        marks = ",".join("?" * len(chunk))
         rows = store.conn.execute(
-            "SELECT s.id, s.title, s.size, s.first_day, s.last_day,"
-            " group_concat(DISTINCT a.outlet), count(d.article_id)"
-            " FROM stories s JOIN memberships m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id"
-            " LEFT JOIN duplicates d ON d.article_id = a.id"
-            " WHERE s.merged_into IS NULL GROUP BY s.id HAVING s.size >= ?"
-            " ORDER BY s.last_day DESC NULLS LAST, s.size DESC, s.id",
-            (min_size,),
+            "SELECT e.storyline_id, a.day, count(*) FROM stories e JOIN memberships m ON m.story_id = e.id"
+            f" JOIN articles a ON a.id = m.article_id WHERE e.storyline_id IN ({marks}) AND e.merged_into IS NULL"
+            " AND a.day IS NOT NULL GROUP BY e.storyline_id, a.day ORDER BY a.day",
+            chunk,
         ).fetchall()
-    return [
-        StorySummary(
-            r[0],
-            r[1],
-            r[2],
-            day_text(r[3]),
-            day_text(r[4]),
-            tuple(sorted(r[5].split(","))) if r[5] else (),
-            r[6],
+        for line_id, day, n in rows:
+            out[line_id].append((dt.date.fromordinal(day).isoformat(), n))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _storylines(store: Store, events: Sequence[EventSummary]) -> list[StorylineSummary]:
+    by_line: dict[int, list[EventSummary]] = defaultdict(list)
+    for event in events:
+        by_line[event.storyline_id].append(event)
+    daily = _daily(store, sorted(by_line))
+    out = []
+    for line_id, members in by_line.items():
+        firsts = [e.first_date for e in members if e.first_date]
+        lasts = [e.last_date for e in members if e.last_date]
+        langs = Counter(e.lang for e in members)
+        out.append(
+            StorylineSummary(
+                id=line_id,
+                title=_storyline_title(members),
+                size=sum(e.size for e in members),
+                first_date=min(firsts) if firsts else None,
+                last_date=max(lasts) if lasts else None,
+                outlets=tuple(sorted({o for e in members for o in e.outlets})),
+                events=_time_order(members),
+                daily=daily.get(line_id, ()),
+                lang=langs.most_common(1)[0][0],
+            )
         )
-        for r in rows
-    ]
+    return out
 
 
-def format_stories(stories: Sequence[StorySummary]) -> str:
-    """A plain-text table of stories for the terminal."""
-    if not stories:
+def _matches(line: StorylineSummary, words: Sequence[str]) -> bool:
+    text = " ".join([line.title, *(e.title for e in line.events)]).lower()
+    return all(w in text for w in words)
+
+
+def list_storylines(
+    db: str | Path,
+    *,
+    query: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+) -> list[StorylineSummary]:
+    """The storylines of a store, most recently active first (then the largest), each with its events.
+
+    ``query`` keeps storylines whose titles (its own or its events') hold every word of it; ``since``
+    and ``until`` (ISO dates) keep those active in that span; ``limit`` caps the count.
+    """
+    with _existing(db) as store:
+        lines = _storylines(store, _events(store))
+    if query:
+        words = query.lower().split()
+        lines = [line for line in lines if _matches(line, words)]
+    if since:
+        lines = [line for line in lines if line.last_date is None or line.last_date >= since]
+    if until:
+        lines = [line for line in lines if line.first_date is None or line.first_date <= until]
+    lines.sort(key=lambda s: (s.last_date is None, _neg(s.last_date), -s.size, s.id))
+    return lines[:limit] if limit is not None else lines
+
+
+def _neg(date: str | None) -> str:
+    """A sort key that puts later ISO dates first."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else ""
+
+
+def list_events(db: str | Path) -> list[EventSummary]:
+    """Every event of a store, most recently active first (then the largest)."""
+    with _existing(db) as store:
+        events = _events(store)
+    return sorted(events, key=lambda e: (e.last_date is None, _neg(e.last_date), -e.size, e.id))
+
+
+def get_storyline(db: str | Path, storyline_id: int) -> StorylineSummary:
+    """One storyline (following merges) with its events in time order."""
+    with _existing(db) as store:
+        line_id = store.live("storylines", storyline_id)
+        lines = _storylines(store, _events(store, "AND e.storyline_id = ?", (line_id,)))
+    if not lines:
+        raise InputError(f"storyline {storyline_id} has no events")
+    return lines[0]
+
+
+def _event_articles(store: Store, event_id: int) -> tuple[EventArticle, ...]:
+    rows = store.conn.execute(
+        "SELECT a.id, a.url, a.title, a.published, a.outlet, a.lang, d.original_id"
+        " FROM memberships m JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN duplicates d ON d.article_id = a.id WHERE m.story_id = ? ORDER BY a.day, a.id",
+        (event_id,),
+    ).fetchall()
+    copies: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        if r[6] is not None:
+            copies[r[6]].append(r[0])
+    return tuple(EventArticle(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(copies[r[0]])) for r in rows)
+
+
+def get_event(db: str | Path, event_id: int) -> EventDetail:
+    """One event (following merges) with its articles in date order."""
+    with _existing(db) as store:
+        event_id = store.live("stories", event_id)
+        events = _events(store, "AND e.id = ?", (event_id,))
+        if not events:
+            raise InputError(f"event {event_id} has no articles")
+        return EventDetail(events[0], _event_articles(store, event_id))
+
+
+def stories_json(db: str | Path) -> dict[str, Any]:
+    """Every storyline with its events and each event's articles, as the versioned JSON of
+    docs/schema.md (``newsbrief stories --format json``)."""
+    with _existing(db) as store:
+        lines = _storylines(store, _events(store))
+        lines.sort(key=lambda s: (s.last_date is None, _neg(s.last_date), -s.size, s.id))
+        articles = {e.id: _event_articles(store, e.id) for line in lines for e in line.events}
+    return {
+        "schema": STORIES_SCHEMA,
+        "version": STORIES_SCHEMA_VERSION,
+        "storylines": [
+            {
+                "id": line.id,
+                "title": line.title,
+                "size": line.size,
+                "first_date": line.first_date,
+                "last_date": line.last_date,
+                "outlets": list(line.outlets),
+                "lang": line.lang,
+                "daily": [{"date": d, "articles": n} for d, n in line.daily],
+                "events": [
+                    {
+                        "id": e.id,
+                        "title": e.title,
+                        "size": e.size,
+                        "first_date": e.first_date,
+                        "last_date": e.last_date,
+                        "outlets": list(e.outlets),
+                        "copies": e.copies,
+                        "lang": e.lang,
+                        "articles": [
+                            {
+                                "id": a.id,
+                                "url": a.url,
+                                "title": a.title,
+                                "published": a.published,
+                                "outlet": a.outlet,
+                                "lang": a.lang,
+                                "copy_of": a.copy_of,
+                                "copies": list(a.copies),
+                            }
+                            for a in articles[e.id]
+                        ],
+                    }
+                    for e in line.events
+                ],
+            }
+            for line in lines
+        ],
+    }
+
+
+def _short(title: str, width: int) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def _outlets(outlets: Sequence[str]) -> str:
+    shown = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
+    return f"  [{shown}]" if shown else ""
+
+
+def format_storylines(lines: Sequence[StorylineSummary]) -> str:
+    """A plain-text listing for the terminal: each storyline, then its events indented."""
+    if not lines:
         return "no stories in the store yet\n"
-    lines = [f"{'ID':>6}  {'SIZE':>4}  {'FIRST':10}  {'LAST':10}  TITLE  [OUTLETS]"]
-    for s in stories:
-        outlets = ", ".join(s.outlets[:4]) + (f" +{len(s.outlets) - 4}" if len(s.outlets) > 4 else "")
-        copies = f" ({s.copies} syndicated)" if s.copies else ""
-        title = s.title if len(s.title) <= 70 else s.title[:69] + "…"
-        lines.append(
-            f"{s.id:>6}  {s.size:>4}  {s.first_date or '-':10}  {s.last_date or '-':10}  {title}{copies}"
-            + (f"  [{outlets}]" if outlets else "")
+    out = [f"{'ID':>6}  {'SIZE':>4}  {'FIRST':10}  {'LAST':10}  TITLE  [OUTLETS]"]
+    for line in lines:
+        out.append(
+            f"S{line.id:>5}  {line.size:>4}  {line.first_date or '-':10}  {line.last_date or '-':10}  "
+            f"{_short(line.title, 70)}  ({len(line.events)} event{'s' * (len(line.events) != 1)})"
         )
-    return "\n".join(lines) + "\n"
+        for e in line.events:
+            copies = f" ({e.copies} syndicated)" if e.copies else ""
+            out.append(
+                f"E{e.id:>5}  {e.size:>4}  {e.first_date or '-':10}  {e.last_date or '-':10}    "
+                f"{_short(e.title, 68)}{copies}{_outlets(e.outlets)}"
+            )
+    return "\n".join(out) + "\n"
 
 
-def merge_stories(db_path: str | Path, ids: Sequence[int]) -> str:
-    """Merge stories into the first one; recorded, so later ingests keep them together."""
+# --- corrections -----------------------------------------------------------------------------------
+
+
+def _record(store: Store, kind: str, target: int, others: Sequence[int], moved: Sequence[int]) -> None:
+    store.conn.execute(
+        "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES (?, ?, ?, ?, ?)",
+        (kind, target, json.dumps(list(others)), json.dumps(list(moved)), now()),
+    )
+
+
+def _recompute_lines(store: Store, line_ids: Sequence[int]) -> None:
+    for line_id in sorted(set(line_ids)):
+        store.recompute("storylines", line_id)
+
+
+def merge_events(db: str | Path, ids: Sequence[int]) -> str:
+    """Merge events into the first one (and its storyline); recorded, so later ingests keep them together."""
     if len(set(ids)) < 2:
-        raise InputError("--merge needs at least two different story ids")
-    with _existing(db_path) as store, store.transaction() as conn:
-        live = [store.live_story(i) for i in ids]
+        raise InputError("merging needs at least two different event ids")
+    with _existing(db) as store, store.transaction() as conn:
+        live = [store.live("stories", i) for i in ids]
         target, others = live[0], sorted({i for i in live[1:] if i != live[0]})
         if not others:
-            return f"stories {', '.join(map(str, ids))} are already one story ({target})"
+            return f"events {', '.join(map(str, ids))} are already one event ({target})"
+        lines = [store.storyline_of(e) for e in (target, *others)]
         marks = ",".join("?" * len(others))
         moved = [
             r[0]
@@ -93,24 +350,22 @@ def merge_stories(db_path: str | Path, ids: Sequence[int]) -> str:
             f"UPDATE memberships SET story_id = ?, pinned = 1 WHERE story_id IN ({marks})", (target, *others)
         )
         conn.execute(f"UPDATE stories SET merged_into = ?, size = 0 WHERE id IN ({marks})", (target, *others))
-        conn.execute(
-            "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES ('merge', ?, ?, ?, ?)",
-            (target, json.dumps(others), json.dumps(moved), now()),
-        )
-        store.recompute_story(target)
-    return f"merged stories {', '.join(map(str, others))} into story {target} ({len(moved)} articles moved)"
+        _record(store, "merge", target, others, moved)
+        store.recompute("stories", target)
+        _recompute_lines(store, lines)
+    return f"merged events {', '.join(map(str, others))} into event {target} ({len(moved)} articles moved)"
 
 
-def split_story(db_path: str | Path, story_id: int, article_ids: Sequence[int]) -> str:
-    """Move articles (and their syndicated copies) out of a story into a new story."""
-    with _existing(db_path) as store, store.transaction() as conn:
-        story_id = store.live_story(story_id)
+def split_event(db: str | Path, event_id: int, article_ids: Sequence[int]) -> str:
+    """Move articles (and their syndicated copies) out of an event into a new event of the same storyline."""
+    with _existing(db) as store, store.transaction() as conn:
+        event_id = store.live("stories", event_id)
         members = {
-            r[0] for r in conn.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))
+            r[0] for r in conn.execute("SELECT article_id FROM memberships WHERE story_id = ?", (event_id,))
         }
         wrong = sorted(set(article_ids) - members)
         if wrong:
-            raise InputError(f"articles {', '.join(map(str, wrong))} are not in story {story_id}")
+            raise InputError(f"articles {', '.join(map(str, wrong))} are not in event {event_id}")
         moving = set(article_ids)
         marks = ",".join("?" * len(moving))
         copies = conn.execute(
@@ -118,26 +373,103 @@ def split_story(db_path: str | Path, story_id: int, article_ids: Sequence[int]) 
         ).fetchall()
         moving |= {r[0] for r in copies if r[0] in members}
         if moving >= members:
-            raise InputError(f"that would move every article of story {story_id}; nothing to split")
-        first = min(moving)
-        title = conn.execute("SELECT title FROM articles WHERE id = ?", (first,)).fetchone()[0]
-        new_id = store.new_story(title, None)
+            raise InputError(f"that would move every article of event {event_id}; nothing to split")
+        title, headline = conn.execute(
+            "SELECT title, headline FROM articles WHERE id = ?", (min(moving),)
+        ).fetchone()
+        line_id, lang = conn.execute(
+            "SELECT storyline_id, lang FROM stories WHERE id = ?", (event_id,)
+        ).fetchone()
+        new_id = store.new_event(title, None, line_id, lang, bool(headline))
         conn.executemany(
             "UPDATE memberships SET story_id = ?, pinned = 1 WHERE article_id = ?",
             [(new_id, a) for a in sorted(moving)],
         )
+        _record(store, "split", event_id, [new_id], sorted(moving))
+        store.recompute("stories", event_id)
+        store.recompute("stories", new_id)
+    return f"moved {len(moving)} articles of event {event_id} into new event {new_id}"
+
+
+def move_event(db: str | Path, event_id: int, storyline_id: int) -> str:
+    """Move an event into another storyline; later ingests leave it there."""
+    with _existing(db) as store, store.transaction() as conn:
+        event_id = store.live("stories", event_id)
+        target = store.live("storylines", storyline_id)
+        source = store.storyline_of(event_id)
+        if source == target:
+            return f"event {event_id} is already in storyline {target}"
         conn.execute(
-            "INSERT INTO corrections (kind, story_id, other_ids, article_ids, at) VALUES ('split', ?, ?, ?, ?)",
-            (story_id, json.dumps([new_id]), json.dumps(sorted(moving)), now()),
+            "UPDATE stories SET storyline_id = ?, storyline_pinned = 1 WHERE id = ?", (target, event_id)
         )
-        store.recompute_story(story_id)
-        store.recompute_story(new_id)
-    return f"moved {len(moving)} articles of story {story_id} into new story {new_id}"
+        _record(store, "move-event", target, [event_id], [])
+        _recompute_lines(store, [source, target])
+    return f"moved event {event_id} from storyline {source} into storyline {target}"
+
+
+def merge_storylines(db: str | Path, ids: Sequence[int]) -> str:
+    """Merge storylines into the first one: their events move there, and later events follow the merged one."""
+    if len(set(ids)) < 2:
+        raise InputError("merging needs at least two different storyline ids")
+    with _existing(db) as store, store.transaction() as conn:
+        live = [store.live("storylines", i) for i in ids]
+        target, others = live[0], sorted({i for i in live[1:] if i != live[0]})
+        if not others:
+            return f"storylines {', '.join(map(str, ids))} are already one storyline ({target})"
+        marks = ",".join("?" * len(others))
+        moved = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM stories WHERE storyline_id IN ({marks}) AND merged_into IS NULL", others
+            )
+        ]
+        conn.execute(
+            f"UPDATE stories SET storyline_id = ?, storyline_pinned = 1 WHERE storyline_id IN ({marks})",
+            (target, *others),
+        )
+        conn.execute(
+            f"UPDATE storylines SET merged_into = ?, size = 0 WHERE id IN ({marks})", (target, *others)
+        )
+        _record(store, "merge-storylines", target, others, moved)
+        store.recompute("storylines", target)
+    return (
+        f"merged storylines {', '.join(map(str, others))} into storyline {target} ({len(moved)} events moved)"
+    )
+
+
+def split_storyline(db: str | Path, storyline_id: int, event_ids: Sequence[int]) -> str:
+    """Move events out of a storyline into a new storyline."""
+    with _existing(db) as store, store.transaction() as conn:
+        line_id = store.live("storylines", storyline_id)
+        members = {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM stories WHERE storyline_id = ? AND merged_into IS NULL", (line_id,)
+            )
+        }
+        moving = {store.live("stories", e) for e in event_ids}
+        wrong = sorted(moving - members)
+        if wrong:
+            raise InputError(f"events {', '.join(map(str, wrong))} are not in storyline {line_id}")
+        if moving >= members:
+            raise InputError(f"that would move every event of storyline {line_id}; nothing to split")
+        title, lang = conn.execute("SELECT title, lang FROM stories WHERE id = ?", (min(moving),)).fetchone()
+        new_id = store.new_storyline(title, None, lang)
+        conn.executemany(
+            "UPDATE stories SET storyline_id = ?, storyline_pinned = 1 WHERE id = ?",
+            [(new_id, e) for e in sorted(moving)],
+        )
+        _record(store, "split-storyline", line_id, [new_id], sorted(moving))
+        _recompute_lines(store, [line_id, new_id])
+    return f"moved {len(moving)} events of storyline {line_id} into new storyline {new_id}"
+
+
+# --- articles for a brief --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class StoryArticle:
-    """A story member that is not a copy, with the outlets that carried it (itself first)."""
+class SourceArticle:
+    """An event member that is not a copy, with the outlets that carried it (itself first)."""
 
     article: Article
     store_id: int
@@ -145,15 +477,15 @@ class StoryArticle:
     copies: tuple[int, ...]
 
 
-def story_sources(db_path: str | Path, story_id: int) -> list[StoryArticle]:
-    """The original articles of a story in date order, each with the outlets of its syndicated copies."""
-    with _existing(db_path) as store:
-        story_id = store.live_story(story_id)
+def event_sources(db: str | Path, event_id: int) -> list[SourceArticle]:
+    """The original articles of an event in date order, each with the outlets of its syndicated copies."""
+    with _existing(db) as store:
+        event_id = store.live("stories", event_id)
         rows = store.conn.execute(
             "SELECT a.id, a.raw_text, a.raw_title, a.url, a.outlet, a.published, a.author, a.path, d.original_id"
             " FROM memberships m JOIN articles a ON a.id = m.article_id"
             " LEFT JOIN duplicates d ON d.article_id = a.id WHERE m.story_id = ? ORDER BY a.day, a.id",
-            (story_id,),
+            (event_id,),
         ).fetchall()
     originals: dict[int, tuple[Article, list[str], list[int]]] = {}
     copies: list[tuple[int, int, str | None, Article]] = []
@@ -165,20 +497,20 @@ def story_sources(db_path: str | Path, story_id: int) -> list[StoryArticle]:
         else:
             originals[aid] = (article, [outlet] if outlet else [], [])
     for aid, original, outlet, article in copies:
-        if original not in originals:  # its original was split into another story: the copy stands alone
+        if original not in originals:  # its original was split into another event: the copy stands alone
             originals[aid] = (article, [outlet] if outlet else [], [])
             continue
         entry = originals[original]
         entry[2].append(aid)
         if outlet and outlet not in entry[1]:
             entry[1].append(outlet)
-    return [StoryArticle(a, aid, tuple(o), tuple(c)) for aid, (a, o, c) in originals.items()]
+    return [SourceArticle(a, aid, tuple(o), tuple(c)) for aid, (a, o, c) in originals.items()]
 
 
-def story_articles(db_path: str | Path, story_id: int) -> list[Article]:
-    """The articles to brief for a story: one per syndicated group, its ``source`` naming every outlet."""
+def event_articles(db: str | Path, event_id: int) -> list[Article]:
+    """The articles to brief for an event: one per syndicated group, its ``source`` naming every outlet."""
     out = []
-    for item in story_sources(db_path, story_id):
+    for item in event_sources(db, event_id):
         source = ", ".join(item.outlets) if item.outlets else item.article.source
         out.append(replace(item.article, source=source))
     return out

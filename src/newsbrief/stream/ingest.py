@@ -38,8 +38,8 @@ from newsbrief.inputs.warc import iter_warc
 from newsbrief.model import Article
 from newsbrief.stream.dedup import DuplicateIndex
 from newsbrief.stream.prepare import PreparedArticle, prepare_batch
-from newsbrief.stream.store import Store, pack_vector
-from newsbrief.stream.stories import ClusterParams, Story, StoryIndex
+from newsbrief.stream.store import Store, pack_vector, writer_lock
+from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex
 from newsbrief.workers import die_with_parent
 
 BATCH_SIZE = 250
@@ -54,6 +54,8 @@ class IngestReport:
 
     added: int = 0
     new_stories: int = 0
+    """New events."""
+    new_storylines: int = 0
     updated: int = 0
     duplicates: int = 0
     unchanged: int = 0
@@ -84,7 +86,7 @@ class IngestReport:
 
     def summary(self) -> str:
         lines = [
-            f"added {self.added} articles ({self.new_stories} new stories)",
+            f"added {self.added} articles ({self.new_stories} new events, {self.new_storylines} new storylines)",
             f"updated {self.updated} articles changed at the same URL",
             f"linked {self.duplicates} syndicated copies to their originals (stored, counted as one source)",
             f"skipped {self.unchanged} articles already in the store",
@@ -168,14 +170,20 @@ def prepared_batches(
 
 
 class _Ingester:
-    """The per-run state rebuilt from the store: term statistics, the story index, the duplicate index."""
+    """The per-run state rebuilt from the store: term statistics, the event and storyline indexes, the
+    duplicate index."""
 
-    def __init__(self, store: Store, report: IngestReport, params: ClusterParams) -> None:
+    def __init__(
+        self, store: Store, report: IngestReport, params: ClusterParams, lines: ClusterParams
+    ) -> None:
         self.store = store
         self.report = report
         self.stats = store.load_term_stats()
-        self.index = StoryIndex(store.load_stories(), params)
+        self.events = StoryIndex(store.load("stories"), params)
+        self.storylines = StoryIndex(store.load("storylines"), lines)
         self.dups = DuplicateIndex(store)
+        self.latest_day: int | None = store.latest_day()
+        """The latest day of a dated article so far: where an undated article is matched in time."""
 
     def batch(self, prepared: Sequence[PreparedArticle]) -> None:
         """Store a batch; the caller holds the transaction (`Store.transaction`)."""
@@ -184,15 +192,23 @@ class _Ingester:
         changed: list[np.ndarray] = []
         for p in prepared:
             self.one(p, joined, recompute, changed)
-        for story_id in sorted(recompute):
-            self.store.recompute_story(story_id)
-            self.index.remove(story_id)
-            for story in self.store.load_stories(story_id):
-                self.index.add(story)
-        grown = sorted(joined.keys() - recompute)
-        self.store.save_stories(self.index.stories[s] for s in grown if s in self.index.stories)
-        for story_id in grown:
-            self.store.grow_story(story_id, joined[story_id])
+        lines_joined: dict[int, list[int | None]] = {}
+        for event_id, days in joined.items():
+            lines_joined.setdefault(self.store.storyline_of(event_id), []).extend(days)
+        lines_recompute = {self.store.storyline_of(e) for e in recompute}
+        for level, index, redo, grown_days in (
+            ("stories", self.events, recompute, joined),
+            ("storylines", self.storylines, lines_recompute, lines_joined),
+        ):
+            for group_id in sorted(redo):
+                self.store.recompute(level, group_id)  # type: ignore[arg-type]
+                index.remove(group_id)
+                for group in self.store.load(level, group_id):  # type: ignore[arg-type]
+                    index.add(group)
+            grown = sorted(grown_days.keys() - redo)
+            self.store.save_centroids(level, (index.stories[g] for g in grown if g in index.stories))  # type: ignore[arg-type]
+            for group_id in grown:
+                self.store.grow(level, group_id, grown_days[group_id])  # type: ignore[arg-type]
         if changed:
             self.store.save_term_stats(self.stats, np.concatenate(changed))
 
@@ -203,8 +219,9 @@ class _Ingester:
         recompute: set[int],
         changed: list[np.ndarray],
     ) -> None:
-        """Store one article: an update, a copy joining its original's story, or a new article placed in
-        a story; ``joined`` collects the days of each story's new members."""
+        """Store one article: an update, a copy joining its original's event, or a new article placed in
+        an event (and a new event in a storyline); ``joined`` collects the days of each event's new
+        members."""
         report, store = self.report, self.store
         label = p.article.label
         if p.problem is not None:
@@ -220,13 +237,13 @@ class _Ingester:
                 article_id, p, pack_vector(p.term_ids, self.stats.weigh(p.term_ids, p.term_weights))
             )
             self.dups.add(article_id, p.minhash, p.buckets)
-            story_id = store.story_of(article_id)
-            if story_id is not None:
-                recompute.add(story_id)
+            event_id = store.event_of(article_id)
+            if event_id is not None:
+                recompute.add(event_id)
             report.updated += 1
             return
         exact = store.by_content(p.content_hash)
-        match = None if exact is not None else self.dups.find(p.minhash, bands=p.buckets)
+        match = None if exact is not None else self.dups.find(p.minhash, bands=p.buckets, words=p.words)
         if exact is not None or match is not None:
             original = store.original_of(exact) if exact is not None else match.original  # type: ignore[union-attr]
             similarity = 1.0 if exact is not None else match.similarity  # type: ignore[union-attr]
@@ -234,10 +251,10 @@ class _Ingester:
             article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
             store.link_duplicate(article_id, original, similarity, "exact" if exact is not None else "near")
             self.dups.add(article_id, p.minhash, p.buckets)
-            story_id = store.story_of(original)
-            if story_id is not None:
-                store.join_story(article_id, story_id, similarity)
-                joined.setdefault(story_id, []).append(p.day)
+            event_id = store.event_of(original)
+            if event_id is not None:
+                store.join_event(article_id, event_id, similarity)
+                joined.setdefault(event_id, []).append(p.day)
             report.duplicates += 1
             return
         self.stats.observe(p.term_ids)
@@ -245,18 +262,69 @@ class _Ingester:
         vector = self.stats.weigh(p.term_ids, p.term_weights)
         article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
         self.dups.add(article_id, p.minhash, p.buckets)
-        story, score = self.index.best(p.term_ids, vector, p.day)
-        if story is None:
-            story = Story(
-                store.new_story(p.title or p.text[:80], p.day), p.term_ids[:0], vector[:0], p.day, p.day, 0
-            )
-            self.index.add(story)
-            report.new_stories += 1
+        lang = p.lang or None
+        if p.day is not None:
+            self.latest_day = p.day if self.latest_day is None else max(self.latest_day, p.day)
+        # An undated article is news when it arrives: matched as of the latest day seen, so it does
+        # not wake an event or storyline that went quiet months ago.
+        day = p.day if p.day is not None else self.latest_day
+        event, score = self.events.best(p.term_ids, vector, day, lang)
+        if event is None:
+            event = self._new_event(p, vector, day)
             score = 1.0
-        self.index.join(story, p.term_ids, vector, p.day)
-        store.join_story(article_id, story.id, score)
-        joined.setdefault(story.id, []).append(p.day)
+        elif p.headline and not event.titled:
+            store.retitle_event(event.id, p.title)
+            event.titled = True
+        line = self._storyline_of(event)
+        for index, group in ((self.events, event), (self.storylines, line)):
+            if lang is None or group.lang in (None, lang):
+                index.join(group, p.term_ids, vector, day)
+            else:  # another language: counted and dated, but its words never pull the group its way
+                index.join(group, p.term_ids[:0], vector[:0], day)
+        store.join_event(article_id, event.id, score)
+        joined.setdefault(event.id, []).append(p.day)
         report.added += 1
+
+    def _storyline_of(self, event: Story) -> Story:
+        line_id = event.parent if event.parent is not None else self.store.storyline_of(event.id)
+        if line_id not in self.storylines.stories:  # emptied by a correction, now taking articles again
+            for line in self.store.load("storylines", line_id) or [
+                Story(line_id, event.ids[:0], event.weights[:0], None, None, 0)
+            ]:
+                self.storylines.add(line)
+        return self.storylines.stories[line_id]
+
+    def _new_event(self, p: PreparedArticle, vector: np.ndarray, day: int | None) -> Story:
+        """A new event for an article that joins none, in the storyline it continues or a new one."""
+        store, lang = self.store, p.lang or None
+        title = p.title or p.text[:80]
+        line, _ = self.storylines.best(p.term_ids, vector, day, lang)
+        if line is None:
+            line = Story(
+                store.new_storyline(title, p.day, lang),
+                p.term_ids[:0],
+                vector[:0],
+                day,
+                day,
+                0,
+                lang=lang,
+            )
+            self.storylines.add(line)
+            self.report.new_storylines += 1
+        event = Story(
+            store.new_event(title, p.day, line.id, lang, p.headline),
+            p.term_ids[:0],
+            vector[:0],
+            day,
+            day,
+            0,
+            lang=lang,
+            parent=line.id,
+            titled=p.headline,
+        )
+        self.events.add(event)
+        self.report.new_stories += 1
+        return event
 
 
 def ingest(
@@ -267,12 +335,15 @@ def ingest(
     workers: int | None = None,
     batch_size: int = BATCH_SIZE,
     params: ClusterParams | None = None,
+    storyline_params: ClusterParams | None = None,
     commit_every: int = COMMIT_ARTICLES,
     limits: Limits | None = None,
 ) -> IngestReport:
     """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
 
-    Commits after every ``commit_every`` articles (whole batches) or `COMMIT_SECONDS` seconds.
+    ``params`` decide when an article joins an event, ``storyline_params`` when a new event continues
+    a storyline (`newsbrief.stream.stories`). Commits after every ``commit_every`` articles (whole
+    batches) or `COMMIT_SECONDS` seconds.
 
     ``workers`` processes run the per-article step (default: one per core, at most 2 when there
     are 2 cores); 1 runs everything in this process.
@@ -288,9 +359,19 @@ def ingest(
         ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) if workers > 1 else None
     )
     extractor = Extractor(limits)
+
+    def waiting() -> None:
+        if progress:
+            print(f"ingest: waiting for another ingest into {db_path} to finish", file=sys.stderr)
+
     try:
-        with Store(db_path) as store:
-            ingester = _Ingester(store, report, params or ClusterParams())
+        with writer_lock(db_path, waiting) as waited, Store(db_path) as store:
+            if waited >= 1:
+                report.warnings.append(f"waited {waited:.0f} s for another ingest into {db_path} to finish")
+            ingester = _Ingester(
+                store, report, params or ClusterParams(), storyline_params or STORYLINE_PARAMS
+            )
+            seen = store.data_version()
             bar = tqdm(
                 disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True
             )
@@ -305,10 +386,16 @@ def ingest(
                     if pending >= commit_every or time.perf_counter() - committed >= COMMIT_SECONDS:
                         store.commit()
                         pending, committed = 0, time.perf_counter()
+                        if store.data_version() != seen:
+                            # A correction (stories --merge, ...) came in between: start again from the store.
+                            ingester = _Ingester(
+                                store, report, params or ClusterParams(), storyline_params or STORYLINE_PARAMS
+                            )
+                            seen = store.data_version()
                     report.timings.append((len(prepared), time.perf_counter() - mark))
                     mark = time.perf_counter()
                     bar.update(len(prepared))
-                    bar.set_postfix(added=report.added, copies=report.duplicates, stories=len(ingester.index))
+                    bar.set_postfix(added=report.added, copies=report.duplicates, events=len(ingester.events))
     finally:
         extractor.close()
         if pool is not None:

@@ -21,6 +21,7 @@ from datasketch import MinHash
 
 from newsbrief.briefing.clean import clean_text
 from newsbrief.briefing.relevance import NOTICE_MAX_WORDS, PAGE_NOTICES
+from newsbrief.language import language_of
 from newsbrief.model import Article, DocDate
 from newsbrief.text import _ALIASES, fold_words, stem, stopwords
 
@@ -35,9 +36,15 @@ SHINGLE = 4
 MIN_WORDS = 25
 """A cleaned article shorter than this is a page fragment (video page, sign-up form), not news."""
 ENTITY_BASE = 1 << HASH_BITS
-"""Entity-like (capitalised) words get feature ids from ENTITY_BASE up, so stories can compare them alone."""
+"""Entity-like (capitalised) words and numbers get feature ids from ENTITY_BASE up, so stories can compare
+them alone."""
 FEATURES = 2 * ENTITY_BASE
+DAY_RANGE_DAYS = 7
+"""The widest date range that still gives an article a day to be grouped by."""
 
+_NUMBER_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{3})+(?![\w.,]?\d)|(?<![\w.,])\d{2,}(?:[.,]\d+)?(?!\w)")
+"""Numbers of two digits or more (thousands separators and decimals either way): with names, what an
+article in another language shares with its story."""
 _CAPITAL_RE = re.compile(r"(?<![.!?:\"“]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,5})\b", re.M)
 
 
@@ -65,11 +72,18 @@ class PreparedArticle:
     """The text as read, zlib-compressed, as the store keeps it."""
     problem: str | None = None
     """Why the article cannot be stored (too short, no text); None when it can."""
+    lang: str = ""
+    """ISO 639-1 code of the article's language ('' when unsure)."""
+    headline: bool = False
+    """Whether ``title`` is a real headline (metadata or a headline line), not a cut of the text."""
 
     @property
     def day(self) -> int | None:
-        """The article's day as a proleptic ordinal (the earliest day of its date range)."""
-        return self.date.earliest.toordinal() if self.date is not None else None
+        """The article's day as a proleptic ordinal (the earliest day of its date range); None when the
+        range is wider than `DAY_RANGE_DAYS` (a year guessed from the text is no day to group by)."""
+        if self.date is None or (self.date.latest - self.date.earliest).days > DAY_RANGE_DAYS:
+            return None
+        return self.date.earliest.toordinal()
 
 
 def normalise_url(url: str | None) -> str | None:
@@ -192,6 +206,7 @@ def _vector(text: str, features: np.ndarray, index: np.ndarray) -> tuple[np.ndar
     np.add.at(counts, inverse, per_word[keep])
     stop = stopwords("en")
     names = Counter(_ALIASES.get(n, n) for n in map(str.lower, _CAPITAL_RE.findall(text)) if n not in stop)
+    names.update("#" + re.sub(r"[.,]", "", n) for n in _NUMBER_RE.findall(text))
     if names:
         name_ids = np.fromiter((ENTITY_BASE + feature(n) for n in names), dtype=np.int64, count=len(names))
         name_counts = np.fromiter(names.values(), dtype=np.int64, count=len(names))
@@ -216,6 +231,13 @@ def site_notice(text: str, n_words: int) -> str | None:
         if hits and (n_words <= NOTICE_MAX_WORDS or hits / len(paragraphs) >= 0.3):
             return name
     return None
+
+
+def _lead_headline(text: str) -> str:
+    """The first paragraph of a cleaned text when it reads as a headline (short, no closing full stop):
+    an article without a title often still starts with its headline."""
+    first = text.split("\n\n", 1)[0].strip()
+    return first if 3 <= len(first.split()) <= 20 and not first.endswith(".") else ""
 
 
 def article_key(article: Article, content_hash: str) -> str:
@@ -258,6 +280,10 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
             problem=problem,
         )
     crcs, features, index = memo.codes(tokens)
+    headline = bool(title)
+    if not title:
+        title = _lead_headline(text)
+        headline = bool(title)
     ids, weights = _vector(nfkc, features, index)
     minhash = minhash_of(crcs, memo.sketch())
     return PreparedArticle(
@@ -274,6 +300,8 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
         minhash=minhash,
         buckets=lsh_buckets(minhash),
         raw_compressed=zlib.compress(article.text.encode("utf-8")),
+        lang=language_of(text) or "",
+        headline=headline,
     )
 
 

@@ -1,4 +1,8 @@
-"""The article store: one SQLite file with articles, duplicate links, stories and user corrections.
+"""The article store: one SQLite file with articles, duplicate links, events, storylines and corrections.
+
+Two levels of grouping: every article belongs to one *event* (table ``stories``: one happening,
+reported within days) and every event to one *storyline* (table ``storylines``: the chain of events
+a reader follows for months). The event table keeps its schema-1 name ``stories``.
 
 The schema version is SQLite's ``user_version``; `MIGRATIONS` brings an older file up to date.
 Writes happen in explicit transactions (WAL journal), so a killed process loses at most the batch
@@ -10,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -21,7 +27,9 @@ from newsbrief.errors import InputError
 from newsbrief.stream.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
 from newsbrief.stream.stories import Story, TermStats, centroid
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+Level = Literal["stories", "storylines"]
+"""The table of a grouping level: events (``stories``) or storylines."""
 CACHE_KIB = 256 * 1024
 """SQLite page cache of an open store (KiB)."""
 BUCKET_CANDIDATES = 32
@@ -80,7 +88,32 @@ CREATE TABLE corrections (
 CREATE TABLE term_df (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_V1),)
+_SCHEMA_V2 = """
+CREATE TABLE storylines (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    first_day INTEGER, last_day INTEGER,
+    size INTEGER NOT NULL DEFAULT 0,     -- articles, copies included
+    centroid BLOB NOT NULL,              -- sum of the vectors of its articles that are not copies
+    lang TEXT,
+    merged_into INTEGER REFERENCES storylines(id),
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+ALTER TABLE stories ADD COLUMN storyline_id INTEGER REFERENCES storylines(id);
+ALTER TABLE stories ADD COLUMN storyline_pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stories ADD COLUMN lang TEXT;
+ALTER TABLE stories ADD COLUMN titled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN lang TEXT;
+ALTER TABLE articles ADD COLUMN headline INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX stories_storyline ON stories(storyline_id);
+INSERT INTO storylines (id, title, first_day, last_day, size, centroid, created_at, updated_at)
+    SELECT id, title, first_day, last_day, size, centroid, created_at, updated_at FROM stories
+    WHERE merged_into IS NULL;
+UPDATE stories SET storyline_id = id WHERE merged_into IS NULL;
+"""
+"""Schema 2: storylines over events; each schema-1 story becomes an event in a storyline of its own."""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2))
 """(version, SQL script) in order; a store at version v gets every script above v."""
 
 
@@ -108,6 +141,36 @@ def unpack_vector(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 def day_text(day: int | None) -> str | None:
     return dt.date.fromordinal(day).isoformat() if day is not None else None
+
+
+@contextmanager
+def writer_lock(path: str | Path, on_wait: Callable[[], None] | None = None) -> Iterator[float]:
+    """Hold the store's writer lock (``flock`` on ``PATH.lock``) for a whole ingest; yields the seconds
+    waited for it. One ingest at a time writes a store, so concurrent ingests give the store that one
+    ingest of the same parts, in the order they took the lock, gives; readers are never blocked (WAL).
+    The lock goes with the process, however it ends. Without ``fcntl`` (Windows) there is no lock."""
+    if str(path) == ":memory:":
+        yield 0.0
+        return
+    try:
+        import fcntl
+    except ImportError:
+        yield 0.0
+        return
+    lock_path = Path(f"{path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as lock:
+        started = time.monotonic()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield time.monotonic() - started
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class Store:
@@ -140,6 +203,8 @@ class Store:
         self.conn.close()
 
     def _migrate(self) -> None:
+        """Bring the schema up to date. The version is read again inside the write transaction, so two
+        processes opening a new store at once do not both create it."""
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise InputError(f"{self.path} was written by a newer newsbrief (schema {version})")
@@ -147,6 +212,9 @@ class Store:
             if target <= version:
                 continue
             with self.transaction():
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if target <= version:
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
@@ -164,6 +232,10 @@ class Store:
         for key, value in expected.items():
             if key in meta and int(meta[key]) != value:
                 raise InputError(f"{self.path} was built with {key}={meta[key]}; this newsbrief uses {value}")
+
+    def data_version(self) -> int:
+        """Changes when another connection commits to the store (SQLite's ``PRAGMA data_version``)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -216,6 +288,8 @@ class Store:
             p.day,
             vector,
             p.minhash.astype("<u4").tobytes(),
+            p.lang or None,
+            int(p.headline),
         )
 
     def insert_article(self, p: PreparedArticle, vector: bytes) -> int:
@@ -223,7 +297,7 @@ class Store:
         cursor = self.conn.execute(
             "INSERT INTO articles (key, content_hash, url, ext_id, path, outlet, author, published, title,"
             " raw_title, raw_text, text, words, date_earliest, date_latest, date_inferred, date_evidence, day,"
-            " vector, minhash, added_at, updated_at) VALUES (" + ",".join("?" * 22) + ")",
+            " vector, minhash, lang, headline, added_at, updated_at) VALUES (" + ",".join("?" * 24) + ")",
             (*self._article_values(p, vector), stamp, stamp),
         )
         assert cursor.lastrowid is not None
@@ -233,10 +307,16 @@ class Store:
         self.conn.execute(
             "UPDATE articles SET key=?, content_hash=?, url=?, ext_id=?, path=?, outlet=?, author=?,"
             " published=?, title=?, raw_title=?, raw_text=?, text=?, words=?, date_earliest=?, date_latest=?,"
-            " date_inferred=?, date_evidence=?, day=?, vector=?, minhash=?, updated_at=? WHERE id=?",
+            " date_inferred=?, date_evidence=?, day=?, vector=?, minhash=?, lang=?, headline=?, updated_at=?"
+            " WHERE id=?",
             (*self._article_values(p, vector), now(), article_id),
         )
         self.conn.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
+
+    def latest_day(self) -> int | None:
+        """The latest day of a stored article (None for an empty store)."""
+        row = self.conn.execute("SELECT max(day) FROM articles").fetchone()
+        return row[0] if row else None
 
     def vectors(self, article_ids: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
         out: list[tuple[np.ndarray, np.ndarray]] = []
@@ -253,21 +333,23 @@ class Store:
             "INSERT OR IGNORE INTO lsh_buckets VALUES (?, ?)", [(b, article_id) for b in buckets]
         )
 
-    def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray]]:
-        """Articles sharing LSH buckets, with their MinHash values: of the `BUCKET_CANDIDATES` newest
+    def bucket_matches(self, buckets: Sequence[int]) -> list[tuple[int, np.ndarray, int]]:
+        """Articles sharing LSH buckets, with their MinHash values and word counts: of the `BUCKET_CANDIDATES` newest
         articles in each bucket, the `BUCKET_CANDIDATES` that share the most buckets (earliest first on ties).
         Sharing more bands means a closer copy; the caps keep the work per lookup constant when a text
         carried by hundreds of outlets fills its buckets (a copy of any of them leads to the original)."""
         newest = " UNION ALL ".join(
-            ["SELECT * FROM (SELECT article_id FROM lsh_buckets WHERE bucket = ? ORDER BY article_id DESC LIMIT ?)"]
+            [
+                "SELECT * FROM (SELECT article_id FROM lsh_buckets WHERE bucket = ? ORDER BY article_id DESC LIMIT ?)"
+            ]
             * len(buckets)
         )
         rows = self.conn.execute(
-            f"SELECT a.id, a.minhash FROM (SELECT article_id, count(*) AS shared FROM ({newest})"
+            f"SELECT a.id, a.minhash, a.words FROM (SELECT article_id, count(*) AS shared FROM ({newest})"
             " GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c JOIN articles a ON a.id = c.article_id",
             [*(v for b in buckets for v in (b, BUCKET_CANDIDATES)), BUCKET_CANDIDATES],
         ).fetchall()
-        return [(r[0], np.frombuffer(r[1], dtype="<u4")) for r in rows]
+        return [(r[0], np.frombuffer(r[1], dtype="<u4"), r[2]) for r in rows]
 
     def original_of(self, article_id: int) -> int:
         row = self.conn.execute(
@@ -284,94 +366,136 @@ class Store:
     def unlink_duplicate(self, article_id: int) -> None:
         self.conn.execute("DELETE FROM duplicates WHERE article_id = ?", (article_id,))
 
-    # --- stories -------------------------------------------------------------------------------
+    # --- events and storylines -------------------------------------------------------------------
+    # Both levels are rows with a title, days, a size and a centroid; ``level`` names the table.
 
-    def new_story(self, title: str, day: int | None) -> int:
+    def new_event(
+        self, title: str, day: int | None, storyline_id: int, lang: str | None, titled: bool
+    ) -> int:
         stamp = now()
         cursor = self.conn.execute(
-            "INSERT INTO stories (title, first_day, last_day, size, centroid, created_at, updated_at)"
-            " VALUES (?, ?, ?, 0, ?, ?, ?)",
-            (title, day, day, b"", stamp, stamp),
+            "INSERT INTO stories (title, first_day, last_day, size, centroid, storyline_id, lang, titled,"
+            " created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+            (title, day, day, b"", storyline_id, lang, int(titled), stamp, stamp),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def save_stories(self, stories: Iterable[Story]) -> None:
-        """Write the centroids of stories that changed."""
+    def new_storyline(self, title: str, day: int | None, lang: str | None) -> int:
+        stamp = now()
+        cursor = self.conn.execute(
+            "INSERT INTO storylines (title, first_day, last_day, size, centroid, lang, created_at, updated_at)"
+            " VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
+            (title, day, day, b"", lang, stamp, stamp),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def retitle_event(self, event_id: int, title: str) -> None:
+        """Give an event a headline (from a member with a real one) in place of a weaker title."""
+        self.conn.execute("UPDATE stories SET title = ?, titled = 1 WHERE id = ?", (title, event_id))
+
+    def save_centroids(self, level: Level, groups: Iterable[Story]) -> None:
+        """Write the centroids of events or storylines that changed."""
         stamp = now()
         self.conn.executemany(
-            "UPDATE stories SET centroid = ?, updated_at = ? WHERE id = ?",
-            [(pack_vector(story.ids, story.weights), stamp, story.id) for story in stories],
+            f"UPDATE {level} SET centroid = ?, updated_at = ? WHERE id = ?",
+            [(pack_vector(g.ids, g.weights), stamp, g.id) for g in groups],
         )
 
-    def grow_story(self, story_id: int, days: Sequence[int | None]) -> None:
-        """Count new members (of these days) into a story's size and days. Constant work, where
-        `refresh_story` reads every member: a wire text carried by hundreds of outlets makes a story of
-        hundreds, and each new copy would recount them all."""
+    def grow(self, level: Level, group_id: int, days: Sequence[int | None]) -> None:
+        """Count new articles (of these days) into an event's or storyline's size and days. Constant
+        work, where `refresh` reads every member: a wire text carried by hundreds of outlets makes an
+        event of hundreds, and each new copy would recount them all."""
         known = [d for d in days if d is not None]
         first, last = (min(known), max(known)) if known else (None, None)
         self.conn.execute(
-            "UPDATE stories SET size = size + ?, first_day = coalesce(min(first_day, ?), first_day, ?),"
+            f"UPDATE {level} SET size = size + ?, first_day = coalesce(min(first_day, ?), first_day, ?),"
             " last_day = coalesce(max(last_day, ?), last_day, ?), updated_at = ? WHERE id = ?",
-            (len(days), first, first, last, last, now(), story_id),
+            (len(days), first, first, last, last, now(), group_id),
         )
 
-    def refresh_story(self, story_id: int) -> None:
-        """Recount a story's size and days from its memberships (after a merge, split or update)."""
+    def _members_sql(self, level: Level) -> str:
+        """SQL for the article ids of one event or storyline (parameter: its id)."""
+        if level == "stories":
+            return "SELECT article_id FROM memberships WHERE story_id = ?"
+        return (
+            "SELECT m.article_id FROM memberships m JOIN stories e ON e.id = m.story_id"
+            " WHERE e.storyline_id = ? AND e.merged_into IS NULL"
+        )
+
+    def refresh(self, level: Level, group_id: int) -> None:
+        """Recount an event's or storyline's size and days from its articles (after a correction)."""
         self.conn.execute(
-            "UPDATE stories SET (size, first_day, last_day) = (SELECT count(*), min(a.day), max(a.day)"
-            " FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?) WHERE id = ?",
-            (story_id, story_id),
+            f"UPDATE {level} SET (size, first_day, last_day) = (SELECT count(*), min(a.day), max(a.day)"
+            f" FROM articles a WHERE a.id IN ({self._members_sql(level)})) WHERE id = ?",
+            (group_id, group_id),
         )
 
-    def join_story(self, article_id: int, story_id: int, score: float | None, pinned: bool = False) -> None:
+    def recompute(self, level: Level, group_id: int) -> None:
+        """Rebuild an event's or storyline's centroid from its articles that are not copies and are in
+        its language, and its size and days."""
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT m.article_id FROM ({self._members_sql(level)}) m JOIN articles a ON a.id = m.article_id"
+                f" LEFT JOIN duplicates d ON d.article_id = m.article_id, (SELECT lang FROM {level} WHERE id = ?) g"
+                " WHERE d.article_id IS NULL AND (a.lang IS NULL OR g.lang IS NULL OR a.lang = g.lang)",
+                (group_id, group_id),
+            )
+        ]
+        c_ids, c_weights = centroid(self.vectors(ids))
+        self.conn.execute(
+            f"UPDATE {level} SET centroid = ?, updated_at = ? WHERE id = ?",
+            (pack_vector(c_ids, c_weights), now(), group_id),
+        )
+        self.refresh(level, group_id)
+
+    def join_event(self, article_id: int, event_id: int, score: float | None, pinned: bool = False) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)",
-            (article_id, story_id, score, int(pinned)),
+            (article_id, event_id, score, int(pinned)),
         )
 
-    def story_of(self, article_id: int) -> int | None:
+    def event_of(self, article_id: int) -> int | None:
         row = self.conn.execute(
             "SELECT story_id FROM memberships WHERE article_id = ?", (article_id,)
         ).fetchone()
         return row[0] if row else None
 
-    def live_story(self, story_id: int) -> int:
-        """The story that ``story_id`` now is (following merges); InputError if there is none."""
+    def storyline_of(self, event_id: int) -> int:
+        row = self.conn.execute("SELECT storyline_id FROM stories WHERE id = ?", (event_id,)).fetchone()
+        if row is None or row[0] is None:
+            raise InputError(f"no event {event_id} in the store")
+        return int(row[0])
+
+    def live(self, level: Level, group_id: int) -> int:
+        """The event or storyline that ``group_id`` now is (following merges); InputError if none."""
+        noun = "event" if level == "stories" else "storyline"
         seen = set()
         while True:
-            row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            row = self.conn.execute(f"SELECT merged_into FROM {level} WHERE id = ?", (group_id,)).fetchone()
             if row is None:
-                raise InputError(f"no story {story_id} in the store")
-            if row[0] is None or story_id in seen:
-                return story_id
-            seen.add(story_id)
-            story_id = row[0]
+                raise InputError(f"no {noun} {group_id} in the store")
+            if row[0] is None or group_id in seen:
+                return group_id
+            seen.add(group_id)
+            group_id = row[0]
 
-    def load_stories(self, story_id: int | None = None) -> list[Story]:
-        """The live stories (or the one with ``story_id``) as the clusterer holds them."""
-        query = "SELECT id, centroid, first_day, last_day, size FROM stories WHERE merged_into IS NULL AND size > 0"
-        rows = self.conn.execute(
-            query + (" AND id = ?" if story_id is not None else ""), () if story_id is None else (story_id,)
-        ).fetchall()
-        return [Story(r[0], *unpack_vector(r[1]), r[2], r[3], r[4]) for r in rows]
-
-    def recompute_story(self, story_id: int) -> None:
-        """Rebuild a story's centroid from its own (non-duplicate) members, and its size and days."""
-        ids = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT m.article_id FROM memberships m LEFT JOIN duplicates d ON d.article_id = m.article_id"
-                " WHERE m.story_id = ? AND d.article_id IS NULL",
-                (story_id,),
-            )
-        ]
-        c_ids, c_weights = centroid(self.vectors(ids))
-        self.conn.execute(
-            "UPDATE stories SET centroid = ?, updated_at = ? WHERE id = ?",
-            (pack_vector(c_ids, c_weights), now(), story_id),
+    def load(self, level: Level, group_id: int | None = None) -> list[Story]:
+        """The live events or storylines (or the one with ``group_id``) as the clusterer holds them."""
+        extra = "storyline_id, titled" if level == "stories" else "NULL, 0"
+        query = (
+            f"SELECT id, centroid, first_day, last_day, size, lang, {extra} FROM {level}"
+            " WHERE merged_into IS NULL AND size > 0"
         )
-        self.refresh_story(story_id)
+        rows = self.conn.execute(
+            query + (" AND id = ?" if group_id is not None else ""), () if group_id is None else (group_id,)
+        ).fetchall()
+        return [
+            Story(r[0], *unpack_vector(r[1]), r[2], r[3], r[4], lang=r[5], parent=r[6], titled=bool(r[7]))
+            for r in rows
+        ]
 
     # --- term statistics -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ Stories are held as top-weighted sparse centroids (numpy arrays); the store pers
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -26,6 +27,9 @@ story they were close enough to join)."""
 POSTING_LIMIT = 64
 """Stories kept per keyword: the most recently active ones."""
 MAX_CANDIDATES = 40
+RECENT_CANDIDATES = 30
+"""The most recently joined stories, compared with every article as well: a story's keywords are its
+rarest words, and a report of its next development may share none of them."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,15 @@ class ClusterParams:
     entity_agreement: float = 0.1
     """Least cosine of the names (capitalised words) of an article and a story for it to join: trade
     talks with Japan and with Brazil share most words but not their names."""
+    cross_language: float = 0.1
+    """Least cosine of the names and numbers of an article and an active story in another language
+    for it to join (without changing the story's centroid: it never pulls the story its way)."""
+
+
+STORYLINE_PARAMS = ClusterParams(
+    threshold=0.12, quiet_days=45, wake_step=0.04, wake_penalty=0.1, wake_days=365, entity_agreement=0.0
+)
+"""When a new event continues a storyline: a looser match than joining an event, over months."""
 
 
 @dataclass
@@ -76,6 +89,12 @@ class Story:
     last_day: int | None
     size: int
     norm: float = 0.0
+    lang: str | None = None
+    """The language of its articles (ISO 639-1); an article of another language never joins."""
+    parent: int | None = None
+    """The storyline of an event (None for a storyline)."""
+    titled: bool = False
+    """Whether its title is a real headline (a later member with one may give it)."""
 
     def __post_init__(self) -> None:
         self.norm = float(np.linalg.norm(self.weights))
@@ -159,6 +178,7 @@ class StoryIndex:
         self.params = params or ClusterParams()
         self.stories: dict[int, Story] = {}
         self.postings: dict[int, list[int]] = {}
+        self.recent: OrderedDict[int, None] = OrderedDict()
         self._dense: np.ndarray | None = None
         ordered = sorted(stories, key=lambda s: (s.last_day or 0, s.id))
         for story in ordered:
@@ -177,8 +197,13 @@ class StoryIndex:
 
     def remove(self, story_id: int) -> None:
         self.stories.pop(story_id, None)
+        self.recent.pop(story_id, None)
 
     def _post(self, story: Story) -> None:
+        self.recent[story.id] = None
+        self.recent.move_to_end(story.id)
+        if len(self.recent) > RECENT_CANDIDATES:
+            self.recent.popitem(last=False)
         for term in story.keywords().tolist():
             posting = self.postings.setdefault(term, [])
             if posting and posting[-1] == story.id:
@@ -190,13 +215,15 @@ class StoryIndex:
                 del posting[0]
 
     def candidates(self, ids: np.ndarray, weights: np.ndarray) -> list[Story]:
-        """Stories sharing keywords with the article, most shared first (at most MAX_CANDIDATES)."""
+        """Stories sharing keywords with the article, most shared first (at most MAX_CANDIDATES), then
+        the most recently joined ones (`RECENT_CANDIDATES`)."""
         counts: dict[int, int] = {}
         for term in top_terms(ids, weights, QUERY_TERMS).tolist():
             for story_id in self.postings.get(term, ()):
                 counts[story_id] = counts.get(story_id, 0) + 1
         ranked = sorted(counts, key=lambda s: (-counts[s], -s))[:MAX_CANDIDATES]
-        return [self.stories[s] for s in ranked if s in self.stories]
+        chosen = dict.fromkeys([*ranked, *reversed(self.recent)])
+        return [self.stories[s] for s in chosen if s in self.stories]
 
     def needed(self, story: Story, day: int | None) -> float:
         """The similarity an article on ``day`` needs to join ``story``."""
@@ -206,19 +233,32 @@ class StoryIndex:
             return p.threshold
         return p.threshold + p.wake_step + (p.wake_penalty - p.wake_step) * min(1.0, quiet / p.wake_days)
 
-    def best(self, ids: np.ndarray, weights: np.ndarray, day: int | None) -> tuple[Story | None, float]:
-        """The story the article should join and its similarity, or (None, best similarity seen)."""
+    def best(
+        self, ids: np.ndarray, weights: np.ndarray, day: int | None, lang: str | None = None
+    ) -> tuple[Story | None, float]:
+        """The story the article should join and its similarity, or (None, best similarity seen).
+
+        A story in another language than ``lang`` is matched by names and numbers alone (they carry
+        across languages), only while it is active, and needs `ClusterParams.cross_language`.
+        """
         chosen: Story | None = None
         best_margin = 0.0
         best_score = 0.0
+        p = self.params
         candidates = self.candidates(ids, weights)
         scores = self._cosines(ids, weights, candidates)
         for story, score in zip(candidates, scores, strict=True):
-            margin = score - self.needed(story, day)
-            if margin >= 0:
+            if lang is not None and story.lang not in (None, lang):
                 names = entity_cosine(ids, weights, story)
-                if names is not None and names < self.params.entity_agreement:
+                if names is None or story.gap(day) > p.quiet_days:
                     continue
+                score, margin = names, names - p.cross_language
+            else:
+                margin = score - self.needed(story, day)
+                if margin >= 0:
+                    names = entity_cosine(ids, weights, story)
+                    if names is not None and names < p.entity_agreement:
+                        continue
             best_score = max(best_score, score)
             if margin >= 0 and (chosen is None or margin > best_margin):
                 chosen, best_margin = story, margin
