@@ -57,6 +57,10 @@ CRASHERS: dict[str, bytes] = {
     "header-bomb.warc.gz": gzip_bomb(WARC_HEAD, b"X-A: b\r\n" * 8192, 16),
     "line-bomb.warc.gz": gzip_bomb(WARC_HEAD + b"X-A: ", b"a" * 65536, 96),
     "zeros-bomb.warc.gz": gzip_bomb(b"", b"\0" * 65536, 96),
+    # Found by benchmarks/fuzz_bench.py: a response without a target URI (warcio's AttributeError).
+    "no-uri.warc.gz": gzip_bomb(
+        WARC_HEAD + b"Content-Type: application/http; msgtype=response\r\nContent-Length: 8\r\n\r\n", b"aaaa\r\n\r\n", 1
+    ),
     # JSON lines: deep nesting, lone surrogates, a 5,000-digit id, a field of the wrong type.
     "deep.jsonl": b"[" * 100_000 + b"\n" + b"{" * 50_000 + b"\n",
     "surrogate.jsonl": b'{"title": "Bridge \\ud800 opens", "text": "' + STORY.encode() + b' \\udfff"}\n',

@@ -49,7 +49,7 @@ def test_every_crasher_is_named_and_the_brief_goes_on(corpus: Path) -> None:
     assert len(brief["sources"]) >= 4
     rejected = [line for line in result.stderr.splitlines() if line.startswith(f"warning: {REJECTED}")]
     for name in ("svg.html", "header-bomb", "line-bomb", "zeros-bomb", "deep.jsonl line 1", "deep.jsonl line 2",
-                 "long-id.jsonl line 1", "documents-5.jsonl line 1", "png.txt", "cut.warc.gz"):
+                 "long-id.jsonl line 1", "documents-5.jsonl line 1", "png.txt", "cut.warc.gz", "no-uri.warc.gz"):
         assert any(name in line for line in rejected), name
     assert f"rejected {len(rejected)} (see the warnings)" in result.stderr
     assert "surrogate.jsonl line 1: lone surrogate escapes in 'text' replaced" in result.stderr
@@ -61,9 +61,10 @@ def test_every_crasher_is_named_and_the_brief_goes_on(corpus: Path) -> None:
 def test_ingest_keeps_the_good_articles_and_counts_every_input(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     report = ingest([corpus], db, workers=1)
-    summary = report.summary()
+    named = "\n".join(report.warnings)
     assert report.added + report.duplicates >= 10  # bridge pages, the 4 pages before the cut, UTF-16, surrogates
-    assert "svg.html" in summary and "documents-5.jsonl" in summary
+    assert "svg.html" in named and "documents-5.jsonl" in named
+    assert f"rejected {report.rejected}:" in report.summary()
     # the store takes the replaced text: a lone surrogate cannot be written as UTF-8
     titles = " ".join(event.title for event in list_events(db))
     assert "\ud800" not in titles

@@ -90,6 +90,19 @@ class BoundedStream(io.RawIOBase):
             raise OverLimit(f"a header block or record of more than {most:,} lines")
 
 
+def _records(archive: Iterator[Any]) -> Iterator[Any]:
+    """warcio's records; its own failures on a malformed record (an ``AttributeError`` for a response
+    without a target URI, a ``ValueError`` for a bad length) become `CutShort`."""
+    while True:
+        try:
+            record = next(archive)
+        except StopIteration:
+            return
+        except (AttributeError, ValueError, TypeError, IndexError, KeyError) as err:
+            raise CutShort(f"a malformed WARC record ({type(err).__name__}: {str(err)[:80]})") from None
+        yield record
+
+
 def _charset(content_type: str) -> str | None:
     for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
@@ -163,7 +176,7 @@ def iter_warc(path: Path, warnings: list[str], options: ReadOptions | None = Non
             stream = BoundedStream(raw, options.limits)
             archive = ArchiveIterator(stream, arc2warc=True)
             record = None
-            for record in archive:
+            for record in _records(iter(archive)):
                 article = _record_article(record, path, records + 1, options, warnings)
                 records += 1
                 if article is not None:
