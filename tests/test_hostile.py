@@ -94,14 +94,14 @@ def test_a_truncated_warc_names_the_cut_at_every_point(tmp_path: Path) -> None:
 
 
 def test_an_extraction_that_hangs_is_stopped_and_the_worker_replaced(tmp_path: Path) -> None:
-    # 1 s is far too short for this 4 MB page; the next page still reads with a fresh worker.
-    (tmp_path / "a_big.html").write_text("<html><body>" + "<div><p>word " * 200_000 + "</body></html>")
+    # 1 s is far too short for this 20 MB page; the next page still reads with a fresh worker.
+    (tmp_path / "a_big.html").write_text("<html><body>" + "<p>word word word word.</p>" * 700_000 + "</body></html>")
     (tmp_path / "b_ok.html").write_text(
         "<html><body><article>" + f"<p>{STORY}</p>" * 3 + "</article></body></html>"
     )
     from newsbrief.inputs.readers import ReadOptions
 
-    result = read_inputs([tmp_path], ReadOptions(limits=Limits(extract_seconds=1)))
+    result = read_inputs([tmp_path], ReadOptions(limits=Limits(extract_seconds=1, file_mb=30)))
     assert [a.path for a in result.articles] == [str(tmp_path / "b_ok.html")]
     assert any("a_big.html: HTML extraction took longer than 1 s" in w for w in result.warnings)
 
