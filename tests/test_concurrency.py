@@ -87,7 +87,7 @@ with Store(sys.argv[1]) as store:
 
 
 def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
-    for round_ in range(3):
+    for round_ in range(2):
         db = tmp_path / f"fresh{round_}.sqlite"
         start = str(time.time() + 2)
         children = [
