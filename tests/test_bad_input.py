@@ -34,7 +34,9 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
 
 
 def assert_brief_with_warning(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    assert result.returncode == 0, result.stderr
+    """A brief, the warnings naming what was left out, and exit code 3 when an input was rejected."""
+    rejected = any(line.startswith("warning: rejected ") for line in result.stderr.splitlines())
+    assert result.returncode == (3 if rejected else 0), result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout.startswith("# ")
     assert "\n- " in result.stdout, "the brief has sentences"

@@ -21,7 +21,16 @@ def test_readme_has_install_example_and_test_commands() -> None:
     commands = readme_commands()
     assert commands[0].startswith("pip install")
     assert "newsbrief brief examples/bridge" in commands
-    assert "python -m pytest" in commands
+    assert "scripts/test" in commands
+
+
+def test_the_test_command_is_the_one_ci_runs() -> None:
+    """The README's test command installs the dev extra and runs ruff, mypy and pytest; CI calls it."""
+    script = (ROOT / "scripts" / "test").read_text(encoding="utf-8")
+    for step in ('pip install --quiet -e ".[dev]"', "ruff check src tests benchmarks", "\nmypy\n", "python -m pytest"):
+        assert step in script, step
+    assert "chromium" in script
+    assert "\nscripts/test\n" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_readme_example_command_runs() -> None:

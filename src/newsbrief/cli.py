@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from newsbrief import __version__
 from newsbrief.config import ENV_VAR, config_path, load_config
 from newsbrief.errors import InputError, NewsbriefError
+from newsbrief.inputs.limits import Limits
+from newsbrief.text import printable
 
 if TYPE_CHECKING:
     from newsbrief.batch.engine import EngineOptions
 
 EXIT_USAGE = 2
+EXIT_REJECTED = 3
+"""The command did its work, but some inputs were rejected (each named in a warning)."""
+MAX_ID = 2**63 - 1
+
+
+class Terminated(Exception):
+    """SIGTERM: stop as Ctrl-C would (transactions rolled back, workers stopped)."""
+
+
+def _store_id(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"no such id: {text} (ids go up to {MAX_ID})")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -31,12 +51,27 @@ def _positive(text: str) -> int:
 
 def _warn(messages: Sequence[str]) -> None:
     for message in messages:
-        print(f"warning: {message}", file=sys.stderr)
+        print(f"warning: {printable(message)}", file=sys.stderr)
+
+
+def _account(warnings: Sequence[str], *, quiet: bool = False) -> int:
+    """Print how many inputs were skipped and rejected (unless ``quiet``); the exit code: 3 when an input
+    could not be read (a content judgement, such as "not an article", is not a rejection of the input)."""
+    from newsbrief.inputs.readers import REJECTED, SKIPPED
+
+    skipped = sum(1 for w in warnings if w.startswith(SKIPPED))
+    rejected = sum(1 for w in warnings if w.startswith(REJECTED))
+    if (skipped or rejected) and not quiet:
+        print(f"skipped {skipped} inputs, rejected {rejected} (see the warnings)", file=sys.stderr)
+    return EXIT_REJECTED if rejected else 0
 
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
+        if sys.stdout is None:
+            raise InputError("standard output is closed; give -o FILE")
         sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         output.write_text(text, encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
@@ -54,6 +89,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         timeline=args.timeline,
         order=args.order,
         cluster=args.cluster,
+        limits=args.limits,
     )
     if args.storyline is not None:
         from newsbrief.stream.briefs import brief_storyline, storyline_json, storyline_markdown
@@ -76,17 +112,17 @@ def cmd_brief(args: argparse.Namespace) -> int:
     result = brief(inputs, options)  # type: ignore[arg-type]
     _warn(result.warnings)
     _write(RENDERERS[args.format](result), args.output)
-    return 0
+    return _account(result.warnings)
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     from newsbrief.briefing.pipeline import BriefOptions, timeline_of
     from newsbrief.timeline.events import timeline_markdown
 
-    result, warnings = timeline_of(args.paths, BriefOptions(cluster=args.cluster))
+    result, warnings = timeline_of(args.paths, BriefOptions(cluster=args.cluster, limits=args.limits))
     _warn(warnings)
     _write(timeline_markdown(result), None)
-    return 0
+    return _account(warnings)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -130,9 +166,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     elif not args.paths:
         raise InputError("give one or more files or folders to ingest (or --prepared DIR)")
     else:
-        report = ingest(args.paths, _db(args), progress=not args.quiet)
-    print(report.summary())
-    return 0
+        report = ingest(args.paths, _db(args), progress=not args.quiet, limits=args.limits)
+    _write("".join(printable(line) + "\n" for line in report.summary().splitlines()), None)
+    return _account(report.warnings, quiet=True)
 
 
 def _engine(args: argparse.Namespace) -> EngineOptions:
@@ -285,10 +321,10 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         help="order of events when a cluster reports several (default %(default)s first)",
     )
     b.add_argument("--cluster", help="the cluster to brief in a dataset file holding several (by its id)")
-    b.add_argument("--story", type=int, metavar="EVENT", help="brief an event of the store instead of paths")
+    b.add_argument("--story", type=_store_id, metavar="EVENT", help="brief an event of the store instead of paths")
     b.add_argument(
         "--storyline",
-        type=int,
+        type=_store_id,
         metavar="STORYLINE",
         help="brief each event of a storyline of the store, in time order (--words is each event's budget)",
     )
@@ -389,27 +425,27 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
     s.add_argument("--since", metavar="DATE", help="only storylines active on or after this ISO date")
     s.add_argument("--until", metavar="DATE", help="only storylines active on or before this ISO date")
     s.add_argument("--limit", type=_positive, help="at most this many storylines")
-    s.add_argument("--merge", type=int, nargs="+", metavar="EVENT", help="merge these events into the first")
+    s.add_argument("--merge", type=_store_id, nargs="+", metavar="EVENT", help="merge these events into the first")
     s.add_argument(
-        "--split", type=int, metavar="EVENT", help="move --articles out of this event into a new one"
+        "--split", type=_store_id, metavar="EVENT", help="move --articles out of this event into a new one"
     )
-    s.add_argument("--articles", type=int, nargs="+", metavar="ARTICLE", help="article ids for --split")
+    s.add_argument("--articles", type=_store_id, nargs="+", metavar="ARTICLE", help="article ids for --split")
     s.add_argument(
         "--merge-storylines",
-        type=int,
+        type=_store_id,
         nargs="+",
         metavar="STORYLINE",
         help="merge these storylines into the first",
     )
     s.add_argument(
         "--split-storyline",
-        type=int,
+        type=_store_id,
         metavar="STORYLINE",
         help="move --events out of this storyline into a new one",
     )
-    s.add_argument("--events", type=int, nargs="+", metavar="EVENT", help="event ids for --split-storyline")
-    s.add_argument("--move", type=int, metavar="EVENT", help="move this event into the storyline --to")
-    s.add_argument("--to", type=int, metavar="STORYLINE", help="the storyline for --move")
+    s.add_argument("--events", type=_store_id, nargs="+", metavar="EVENT", help="event ids for --split-storyline")
+    s.add_argument("--move", type=_store_id, metavar="EVENT", help="move this event into the storyline --to")
+    s.add_argument("--to", type=_store_id, metavar="STORYLINE", help="the storyline for --move")
 
     w = add("serve", cmd_serve, "Run the web app over the store on this machine (needs the 'web' extra).")
     w.add_argument("--db", help="the store (SQLite file); default in the user's data folder")
@@ -419,7 +455,11 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         default="127.0.0.1",
         help="interface to listen on (default %(default)s); any other asks every browser for a printed token",
     )
-    for name, values in (settings or {}).items():
+    settings = dict(settings or {})
+    limits = Limits(**settings.pop("limits", {}))  # type: ignore[arg-type]
+    for command in commands.values():
+        command.set_defaults(limits=limits)
+    for name, values in settings.items():
         commands[name].set_defaults(**values)
     return parser
 
@@ -432,7 +472,19 @@ def _settings(argv: Sequence[str] | None) -> dict[str, dict[str, object]]:
     return load_config(config_path(known.config))
 
 
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def _streams() -> None:
+    """A closed standard error swallows messages instead of sending them to standard output."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (kept for the process)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _streams()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         parser = build_parser(_settings(argv))
     except InputError as err:
@@ -445,16 +497,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except InputError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
+        # Nothing more can reach the reader; keep Python from complaining when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except sqlite3.Error as err:
+        store = getattr(args, "db", None) or "the store"
+        print(f"Error: {printable(str(store))} is damaged or not a newsbrief store ({err})", file=sys.stderr)
+        return 1
     except (NewsbriefError, OSError) as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {printable(str(err))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("Terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 if __name__ == "__main__":

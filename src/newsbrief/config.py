@@ -20,6 +20,10 @@ when it exists. One table per command, keys named like the command's long flags;
 
     [ingest]
     quiet = true
+
+    [limits]            # what one input may cost (newsbrief.inputs.limits.Limits; sizes in MB)
+    extract_seconds = 20
+    file_mb = 5
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbrief.errors import InputError
+from newsbrief.inputs.limits import Limits
 
 ENV_VAR = "NEWSBRIEF_CONFIG"
 
@@ -49,7 +54,9 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "ingest": {"db": Path, "quiet": bool},
     "stories": {"db": Path},
     "serve": {"db": Path, "port": int},
+    "limits": dict.fromkeys(Limits.names(), int),
 }
+MAX_CONFIG_BYTES = 1_000_000
 
 
 def config_path(explicit: str | None = None) -> Path | None:
@@ -63,7 +70,10 @@ def config_path(explicit: str | None = None) -> Path | None:
     from platformdirs import user_config_path
 
     default = user_config_path("newsbrief", appauthor=False) / "config.toml"
-    return default if default.is_file() else None
+    try:
+        return default if default.is_file() else None
+    except OSError as err:
+        raise InputError(f"cannot read config file {default} ({err.strerror or err})") from None
 
 
 def load_config(path: Path | None) -> dict[str, dict[str, object]]:
@@ -71,7 +81,11 @@ def load_config(path: Path | None) -> dict[str, dict[str, object]]:
     if path is None:
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise InputError(f"config file {path} is over {MAX_CONFIG_BYTES // 1_000_000} MB; not a settings file")
+        data = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"cannot read config file {path} ({err})") from None
     except tomllib.TOMLDecodeError as err:

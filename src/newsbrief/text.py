@@ -103,3 +103,12 @@ def canonical_aliases(text: str) -> str:
 def normal_form(text: str) -> str:
     """Text as a near-copy check sees it: case, quotes, aliases and spacing folded."""
     return " ".join(fold_words(text)[1])
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, safe for a terminal or Markdown: control characters, terminal escapes and
+    line breaks shown as escapes (``\\n``, ``\\x1b``) instead of acting."""
+    return _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

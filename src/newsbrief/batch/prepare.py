@@ -8,9 +8,10 @@ size), other files (text, HTML) in runs. `read_prepared` gives the articles back
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from newsbrief.batch import require_batch
 from newsbrief.batch.engine import (
@@ -77,13 +78,29 @@ def plan_sources(paths: Sequence[str | Path], size: int = PARTITION_ARTICLES) ->
     return sources
 
 
-def _lines_between(lines: Iterable[str], first: int, last: int) -> Iterator[str]:
-    """Lines ``first``..``last`` of ``lines``, with every other line blank so that line numbers (and
-    the labels naming them) stay those of the whole file; blank lines cost no JSON parsing."""
-    for number, line in enumerate(lines, start=1):
-        if number > last:
-            return
-        yield line if number >= first else ""
+class _LineWindow:
+    """Lines ``first``..``last`` of a text file as a stream (`newsbrief.inputs.readers.LineStream`), the
+    lines before them blank, so that line numbers (and the labels naming them) stay those of the whole
+    file; blank lines cost no JSON parsing."""
+
+    def __init__(self, handle: TextIO, first: int, last: int) -> None:
+        self.handle, self.first, self.last = handle, first, last
+        self.number = 0
+        self.partial = False
+
+    def readline(self, limit: int = -1, /) -> str:
+        if not self.partial:
+            self.number += 1
+        if self.number > self.last:
+            return ""
+        line = self.handle.readline(limit)
+        self.partial = bool(line) and not line.endswith("\n")
+        if self.number >= self.first:
+            return line
+        while self.partial:
+            line = self.handle.readline(limit)
+            self.partial = bool(line) and not line.endswith("\n")
+        return "\n"
 
 
 def source_articles(source: Source, warnings: list[str]) -> Iterator[Article]:
@@ -94,7 +111,7 @@ def source_articles(source: Source, warnings: list[str]) -> Iterator[Article]:
     (file,) = source.files
     try:
         with file.open(encoding="utf-8", errors="replace") as handle:
-            lines = _lines_between(handle, source.first, source.last)
+            lines = _LineWindow(handle, source.first, source.last)
             for label, record in parse_json_lines(lines, str(file), warnings):
                 result = read_records([(label, record)], label, ReadOptions())
                 warnings.extend(result.warnings)

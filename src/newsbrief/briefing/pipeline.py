@@ -17,6 +17,7 @@ from newsbrief.briefing.clean import clean_article
 from newsbrief.briefing.relevance import RelevanceOptions, filter_documents
 from newsbrief.briefing.select import Budget, select_sentences
 from newsbrief.errors import InputError
+from newsbrief.inputs.limits import Limits
 from newsbrief.inputs.readers import ReadOptions, read_inputs
 from newsbrief.model import (
     Article,
@@ -54,6 +55,8 @@ class BriefOptions:
     cluster: str | None = None
     relevance: RelevanceOptions = field(default_factory=RelevanceOptions)
     claims: ClaimOptions = field(default_factory=ClaimOptions)
+    limits: Limits = field(default_factory=Limits)
+    """Bounds on what one input may cost to read (`newsbrief.inputs.limits`)."""
 
     def __post_init__(self) -> None:
         if self.words is not None and self.words < 1:
@@ -96,7 +99,7 @@ def prepare_articles(articles: Sequence[Article], options: BriefOptions) -> Prep
 
 def _read(inputs: Input | Sequence[Input], options: BriefOptions) -> tuple[list[Article], list[str]]:
     items: Sequence[Input] = [inputs] if isinstance(inputs, str | Path | Article) else inputs
-    read = read_inputs(items, ReadOptions(cluster=options.cluster))
+    read = read_inputs(items, ReadOptions(cluster=options.cluster, limits=options.limits))
     if not read.articles:
         detail = f" ({'; '.join(read.warnings[:3])})" if read.warnings else ""
         raise InputError(f"no readable articles in {', '.join(map(str, items)) or 'the input'}{detail}")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsbrief.model import Brief, BriefSentence, Source, cite
+from newsbrief.text import printable
 from newsbrief.timeline.events import events_sentence
 
 SCHEMA_VERSION = "1.0"
@@ -50,7 +51,7 @@ def _source_line(source: Source) -> str:
         parts.append("also carried by " + ", ".join(source.also_in))
     if source.published:
         parts.append(source.published + (" (inferred)" if source.date_inferred else ""))
-    return " — ".join(parts)
+    return printable(" — ".join(parts))
 
 
 def _sections_by_event(brief: Brief) -> list[tuple[str | None, list[BriefSentence]]]:
@@ -78,7 +79,7 @@ def event_labels(brief: Brief) -> dict[int, str]:
 
 
 def render_markdown(brief: Brief) -> str:
-    lines = [f"# {brief.title}", ""]
+    lines = [f"# {printable(brief.title)}", ""]
     sections = _sections_by_event(brief)
     if len(sections) > 1 and brief.timeline is not None:
         lines += [events_sentence(brief.timeline) or "", ""]
@@ -94,7 +95,7 @@ def render_markdown(brief: Brief) -> str:
     lines += [f"{s.number}. {_source_line(s)}" for s in brief.sources]
     if brief.dropped:
         lines += ["", "## Left out", ""]
-        lines += [f"- {d.label}: {d.reason}" for d in brief.dropped]
+        lines += [f"- {printable(d.label)}: {printable(d.reason)}" for d in brief.dropped]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -22,7 +22,11 @@ from typing import TypeVar
 import numpy as np
 
 from newsbrief.errors import InputError
+from newsbrief.inputs.extract import Extractor
+from newsbrief.inputs.limits import Limits
 from newsbrief.inputs.readers import (
+    REJECTED,
+    SKIPPED,
     ReadOptions,
     files_under,
     is_warc,
@@ -35,8 +39,9 @@ from newsbrief.inputs.warc import iter_warc
 from newsbrief.model import Article
 from newsbrief.stream.dedup import DuplicateIndex
 from newsbrief.stream.prepare import PreparedArticle, prepare_batch
-from newsbrief.stream.store import Level, Store, pack_vector
+from newsbrief.stream.store import Level, Store, pack_vector, writer_lock
 from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex
+from newsbrief.workers import die_with_parent
 
 BATCH_SIZE = 250
 COMMIT_ARTICLES = 2000
@@ -57,6 +62,8 @@ class IngestReport:
     duplicates: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0
+    """Inputs with nothing to read (an empty file, an unsupported type), each named in the warnings."""
     reasons: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -70,9 +77,14 @@ class IngestReport:
         if len(self.examples) < MAX_EXAMPLES:
             self.examples.append(f"{label}: {reason}")
 
+    def skip(self, label: str, reason: str) -> None:
+        self.skipped += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(f"{label}: skipped, {reason}")
+
     @property
     def seen(self) -> int:
-        return self.added + self.updated + self.duplicates + self.unchanged + self.rejected
+        return self.added + self.updated + self.duplicates + self.unchanged + self.rejected + self.skipped
 
     def summary(self) -> str:
         lines = [
@@ -80,11 +92,12 @@ class IngestReport:
             f"updated {self.updated} articles changed at the same URL",
             f"linked {self.duplicates} syndicated copies to their originals (stored, counted as one source)",
             f"skipped {self.unchanged} articles already in the store",
-            f"rejected {self.rejected}" + (":" if self.rejected else ""),
+            f"skipped {self.skipped} inputs with nothing to read",
+            f"rejected {self.rejected}" + (":" if self.rejected or self.skipped else ""),
         ]
         lines += [f"  {n} x {reason}" for reason, n in self.reasons.most_common()]
         lines += [f"  e.g. {example}" for example in self.examples]
-        other = [w for w in self.warnings if not w.startswith("skipped")]
+        other = [w for w in self.warnings if not w.startswith((SKIPPED, REJECTED))]
         lines += [f"warning: {w}" for w in other[:MAX_EXAMPLES]]
         if len(other) > MAX_EXAMPLES:
             lines.append(f"warning: ... and {len(other) - MAX_EXAMPLES} more")
@@ -96,9 +109,10 @@ class IngestReport:
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def input_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The files under ``paths`` (folders recursively); InputError for a path that does not exist."""
-    return [file for item in paths for file in files_under(Path(item))]
+def input_files(paths: Sequence[str | Path], warnings: list[str] | None = None) -> list[Path]:
+    """The files under ``paths`` (folders recursively); InputError for a path that does not exist,
+    folders that cannot be read and broken or looping links named in ``warnings``."""
+    return [file for item in paths for file in files_under(Path(item), warnings)]
 
 
 def estimate_articles(files: Iterable[Path]) -> int:
@@ -116,18 +130,18 @@ def estimate_articles(files: Iterable[Path]) -> int:
     return total
 
 
-def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Article]:
+def iter_articles(files: Iterable[Path], warnings: list[str], options: ReadOptions | None = None) -> Iterator[Article]:
     """Every article of every file, streamed; what cannot be read becomes a warning naming it.
 
     Unlike `newsbrief.readers.read_inputs`, a dataset file holding many clusters gives all of them.
     """
-    options = ReadOptions()
+    options = options or ReadOptions()
     for file in files:
         try:
             if is_warc(file):
-                yield from iter_warc(file, warnings)
+                yield from iter_warc(file, warnings, options)
             elif file.suffix.lower() in (".jsonl", ".json"):
-                for label, record in json_records(file, warnings):
+                for label, record in json_records(file, warnings, options.limits):
                     result = read_records([(label, record)], label, options)
                     warnings.extend(result.warnings)
                     yield from result.articles
@@ -137,8 +151,8 @@ def iter_articles(files: Iterable[Path], warnings: list[str]) -> Iterator[Articl
                 yield from result.articles
             else:
                 warnings.append(unsupported(file))
-        except (InputError, OSError, ValueError) as err:
-            warnings.append(f"skipped {file}: {err}")
+        except (InputError, OSError) as err:
+            warnings.append(f"{REJECTED}{file}: {err}")
 
 
 def _batches(articles: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -341,37 +355,43 @@ def ingest(
     params: ClusterParams | None = None,
     storyline_params: ClusterParams | None = None,
     commit_every: int = COMMIT_ARTICLES,
+    limits: Limits | None = None,
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Add the articles under ``paths`` to the store at ``db_path``; see `IngestReport`.
 
     ``params`` decide when an article joins an event, ``storyline_params`` when a new event continues
     a storyline (`newsbrief.stream.stories`). Commits after every ``commit_every`` articles (whole
-    batches) or `COMMIT_SECONDS` seconds.
+    batches) or `COMMIT_SECONDS` seconds. ``limits`` bound what one input may cost (`Limits`).
 
     ``workers`` processes run the per-article step (default: one per core, at most 2 when there
     are 2 cores); 1 runs everything in this process. ``on_batch`` is called with the report so far
     after each batch is stored (the web app's progress bar).
     """
     started = time.perf_counter()
-    files = input_files(paths)
     report = IngestReport()
+    files = input_files(paths, report.warnings)
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     # The pool forks before the store opens, so no worker holds a copy of the SQLite connection.
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    pool = (
+        ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) if workers > 1 else None
+    )
+    extractor = Extractor(limits)
     try:
-        batches = _batches(iter_articles(files, report.warnings), batch_size)
+        options = ReadOptions(limits=limits or Limits(), extractor=extractor)
+        batches = _batches(iter_articles(files, report.warnings, options), batch_size)
         store_prepared(
             prepared_batches(batches, pool),
             db_path,
             report,
-            progress,
-            params,
-            storyline_params,
-            commit_every,
-            on_batch,
+            progress=progress,
+            params=params,
+            storyline_params=storyline_params,
+            commit_every=commit_every,
+            on_batch=on_batch,
         )
     finally:
+        extractor.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     report.seconds = time.perf_counter() - started
@@ -382,6 +402,7 @@ def store_prepared(
     batches: Iterable[Sequence[PreparedArticle]],
     db_path: str | Path,
     report: IngestReport,
+    *,
     progress: bool = False,
     params: ClusterParams | None = None,
     storyline_params: ClusterParams | None = None,
@@ -389,11 +410,22 @@ def store_prepared(
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> None:
     """The sequential part of ingesting: store batches of prepared articles (from `prepare_batch`, or
-    from `newsbrief batch prepare`) in order, linking copies and placing each article in a story."""
+    from `newsbrief batch prepare`) in order, linking copies and placing each article in an event and
+    a storyline. Holds the store's writer lock throughout, so concurrent ingests queue up."""
     from tqdm import tqdm
 
-    with Store(db_path) as store:
-        ingester = _Ingester(store, report, params or ClusterParams(), storyline_params or STORYLINE_PARAMS)
+    def waiting() -> None:
+        if progress:
+            print(f"ingest: waiting for another ingest into {db_path} to finish", file=sys.stderr)
+
+    def fresh(store: Store) -> _Ingester:
+        return _Ingester(store, report, params or ClusterParams(), storyline_params or STORYLINE_PARAMS)
+
+    with writer_lock(db_path, waiting) as waited, Store(db_path) as store:
+        if waited >= 1:
+            report.warnings.append(f"waited {waited:.0f} s for another ingest into {db_path} to finish")
+        ingester = fresh(store)
+        seen = store.data_version()
         bar = tqdm(disable=not progress, file=sys.stderr, unit=" articles", desc="ingest", dynamic_ncols=True)
         with bar, store.transaction():
             mark = committed = time.perf_counter()
@@ -404,6 +436,10 @@ def store_prepared(
                 if pending >= commit_every or time.perf_counter() - committed >= COMMIT_SECONDS:
                     store.commit()
                     pending, committed = 0, time.perf_counter()
+                    if store.data_version() != seen:
+                        # A correction (stories --merge, ...) came in between: start again from the store.
+                        ingester = fresh(store)
+                        seen = store.data_version()
                 report.timings.append((len(prepared), time.perf_counter() - mark))
                 mark = time.perf_counter()
                 bar.update(len(prepared))
@@ -411,9 +447,12 @@ def store_prepared(
                 if on_batch is not None:
                     on_batch(report)
     for warning in report.warnings:
-        if warning.startswith("skipped "):
-            label, _, reason = warning.removeprefix("skipped ").partition(": ")
+        if warning.startswith(REJECTED):
+            label, _, reason = warning.removeprefix(REJECTED).partition(": ")
             report.reject(label, reason)
+        elif warning.startswith(SKIPPED):
+            label, _, reason = warning.removeprefix(SKIPPED).partition(": ")
+            report.skip(label, reason)
 
 
 def ingest_prepared(
@@ -435,7 +474,13 @@ def ingest_prepared(
     prepared_parts(folder)
     articles = (p for part in read_prepared(folder, report.warnings) for p in part)
     store_prepared(
-        _batches(articles, batch_size), db_path, report, progress, params, storyline_params, commit_every
+        _batches(articles, batch_size),
+        db_path,
+        report,
+        progress=progress,
+        params=params,
+        storyline_params=storyline_params,
+        commit_every=commit_every,
     )
     report.seconds = time.perf_counter() - started
     return report

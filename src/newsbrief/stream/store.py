@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
@@ -149,6 +150,36 @@ def open_existing(db: str | Path) -> Store:
     return Store(db)
 
 
+@contextmanager
+def writer_lock(path: str | Path, on_wait: Callable[[], None] | None = None) -> Iterator[float]:
+    """Hold the store's writer lock (``flock`` on ``PATH.lock``) for a whole ingest; yields the seconds
+    waited for it. One ingest at a time writes a store, so concurrent ingests give the store that one
+    ingest of the same parts, in the order they took the lock, gives; readers are never blocked (WAL).
+    The lock goes with the process, however it ends. Without ``fcntl`` (Windows) there is no lock."""
+    if str(path) == ":memory:":
+        yield 0.0
+        return
+    try:
+        import fcntl
+    except ImportError:
+        yield 0.0
+        return
+    lock_path = Path(f"{path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as lock:
+        started = time.monotonic()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield time.monotonic() - started
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class Store:
     """An open store; use as a context manager. Writes go inside `transaction()`."""
 
@@ -179,6 +210,8 @@ class Store:
         self.conn.close()
 
     def _migrate(self) -> None:
+        """Bring the schema up to date. The version is read again inside the write transaction, so two
+        processes opening a new store at once do not both create it."""
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise InputError(f"{self.path} was written by a newer newsbrief (schema {version})")
@@ -186,6 +219,9 @@ class Store:
             if target <= version:
                 continue
             with self.transaction():
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if target <= version:
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
@@ -204,13 +240,18 @@ class Store:
             if key in meta and int(meta[key]) != value:
                 raise InputError(f"{self.path} was built with {key}={meta[key]}; this newsbrief uses {value}")
 
+    def data_version(self) -> int:
+        """Changes when another connection commits to the store (SQLite's ``PRAGMA data_version``)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
