@@ -128,7 +128,8 @@ def test_a_quiet_story_needs_a_closer_match_to_wake_up() -> None:
     weights = article.term_weights / np.linalg.norm(article.term_weights)
     story = Story(1, article.term_ids, weights, 100, 102, 1)
     index = StoryIndex([story])
-    assert index.needed(story, 103) == index.params.threshold
+    assert index.needed(story, 103) == index.params.close_threshold < index.params.threshold
+    assert index.needed(story, 105) == index.params.threshold
     assert index.needed(story, 120) > index.needed(story, 106) > index.params.threshold
     found, score = index.best(article.term_ids, weights, 101)
     assert found is story and score > 0.99

@@ -74,6 +74,8 @@ def test_one_happening_is_one_event_and_its_follow_ups_are_events_of_the_same_st
     crash = {groups[f"w2-00{i}"] for i in range(1, 7)}
     assert len(crash) == 1, "six reports of the Ethiopian crash within two days are split into several events"
     (crash_event, boeing) = crash.pop()
+    # the view from Dover the day after the third Brexit vote, sharing few of its words, joins it
+    assert groups["w0-010"] == groups["w0-009"]
     report_event, report_line = groups["w2-013"]  # the preliminary report, three weeks later
     assert report_event != crash_event and report_line == boeing
     # neighbours that share the vocabulary stay apart: Airbus's A380 and the USMCA trade pact

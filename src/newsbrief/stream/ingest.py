@@ -40,7 +40,7 @@ from newsbrief.model import Article
 from newsbrief.stream.dedup import DuplicateIndex
 from newsbrief.stream.prepare import PreparedArticle, prepare_batch
 from newsbrief.stream.store import Level, Store, pack_vector, writer_lock
-from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex
+from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex, cosine
 from newsbrief.workers import die_with_parent
 
 BATCH_SIZE = 250
@@ -287,6 +287,8 @@ class _Ingester:
         # not wake an event or storyline that went quiet months ago.
         day = p.day if p.day is not None else self.latest_day
         event, score = self.events.best(p.term_ids, vector, day, lang)
+        if event is not None and not self._fits(event, p, vector, day):
+            event = None
         if event is None:
             event = self._new_event(p, vector, day)
             score = 1.0
@@ -302,6 +304,18 @@ class _Ingester:
         store.join_event(article_id, event.id, score)
         joined.setdefault(event.id, []).append(p.day)
         report.added += 1
+
+    def _fits(self, event: Story, p: PreparedArticle, vector: np.ndarray, day: int | None) -> bool:
+        """Whether an article may join ``event``: yes when it matches as closely as `ClusterParams.threshold`
+        asks; an article that joins only by being close in time (`ClusterParams.close_threshold`) must
+        fit no other storyline better than the event's own."""
+        lang = p.lang or None
+        if (lang is not None and event.lang not in (None, lang)) or cosine(
+            p.term_ids, vector, event
+        ) >= self.events.params.threshold:
+            return True
+        line, _ = self.storylines.best(p.term_ids, vector, day, lang)
+        return line is None or line.id == self._storyline_of(event).id
 
     def _storyline_of(self, event: Story) -> Story:
         line_id = event.parent if event.parent is not None else self.store.storyline_of(event.id)

@@ -44,6 +44,11 @@ class ClusterParams:
     wake_penalty: float = 0.25
     """...growing to this much for a story quiet for ``wake_days`` or more."""
     wake_days: int = 30
+    close_threshold: float | None = 0.09
+    """The similarity that suffices for a story active within ``close_days`` of the article's day (None:
+    `threshold`): reports of one happening from other angles (the markets, a local view) share its days
+    more than its words."""
+    close_days: int = 1
     entity_agreement: float = 0.1
     """Least cosine of the names (capitalised words) of an article and a story for it to join: trade
     talks with Japan and with Brazil share most words but not their names."""
@@ -228,7 +233,10 @@ class StoryIndex:
     def needed(self, story: Story, day: int | None) -> float:
         """The similarity an article on ``day`` needs to join ``story``."""
         p = self.params
-        quiet = story.gap(day) - p.quiet_days
+        gap = story.gap(day)
+        if p.close_threshold is not None and day is not None and gap <= p.close_days:
+            return min(p.threshold, p.close_threshold)
+        quiet = gap - p.quiet_days
         if quiet <= 0:
             return p.threshold
         return p.threshold + p.wake_step + (p.wake_penalty - p.wake_step) * min(1.0, quiet / p.wake_days)
