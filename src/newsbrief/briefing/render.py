@@ -12,7 +12,7 @@ from typing import Any
 from newsbrief.model import Brief, BriefSentence, Source, cite
 from newsbrief.timeline.events import events_sentence
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Version of the JSON form; bumped in its minor part for additions, in its major part for changes."""
 
 

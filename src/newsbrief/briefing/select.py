@@ -21,7 +21,7 @@ from importlib import resources
 import numpy as np
 
 from newsbrief.briefing.features import FEATURE_NAMES, GroupFeatures, group_features, word_count
-from newsbrief.briefing.standalone import apply_repairs, follows, people, repair, resolved, standing
+from newsbrief.briefing.standalone import apply_repairs, people, repair, resolved, standing
 from newsbrief.facts.ner import Mention
 from newsbrief.model import ClaimGroup, Document, Sentence
 from newsbrief.text import content_terms
@@ -164,9 +164,8 @@ def select_brief(
     word_limit = budget.word_limit
     printed = {i: _printable(g) for i, g in enumerate(groups)}
     fixable = _fixable(docs, printed, options.repairs)
-    # The budget counts the words a reader sees: a bracket repair's, not the ones it replaces.
-    lengths = np.array([word_count(fixable.get(i, printed[i].text)) for i in range(len(groups))], dtype=np.float64)
-    lengths = np.where(lengths > 0, lengths, feats.lengths)
+    # The budget counts the words of the printed sentence (a repair's one to three words aside).
+    lengths = np.array([word_count(printed[i].text) for i in range(len(groups))], dtype=np.float64)
     if options.standalone_penalty and not math.isinf(options.standalone_penalty):
         leaning = [not _stands(printed[i], i in fixable, []) for i in range(len(groups))]
         scores = scores - options.standalone_penalty * np.array(leaning, dtype=np.float64)
@@ -287,7 +286,9 @@ def pick_lede(
         text = sentence.text.strip()
         if sentence.index >= _LEDE_DEPTH or not _LEDE_WORDS[0] <= lengths[i] <= _LEDE_WORDS[1]:
             continue
-        if not resolved(standing(text), sentence, []) or not text.endswith((".", "!", '."', ".”")) or _PREVIEW.search(text):
+        if not resolved(standing(text), sentence, []) or not text.endswith((".", "!", '."', ".”")):
+            continue
+        if _PREVIEW.search(text):
             continue
         date = docs[sentence.doc].date if sentence.doc < len(docs) else None
         recent = 1.0 if newest is not None and date is not None and date.latest >= newest else 0.0

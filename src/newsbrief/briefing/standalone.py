@@ -38,7 +38,7 @@ _CONNECTIVE = re.compile(
 )
 _DEFINITE = re.compile(
     r"^The\s+(?P<noun>[a-z][\w-]*)(?:['’]s\b|\s+(?:is|was|are|were|has|have|had|will|would|could|can|may|might|"
-    r"should|must|did|does|do|said|says|also|not|[a-z]+ed)\b)"
+    r"should|must|did|does|do|said|says|also|not|found|made|took|began|became|held|won|lost|led|[a-z]+ed)\b)"
 )
 _QUOTE_OPEN = re.compile(r"^[\"“'‘]")
 _ATTRIBUTION = re.compile(
@@ -116,15 +116,17 @@ def antecedent(doc: Document, sentence: Sentence, at: int, persons: Sequence[Men
     window_start = doc.sentences[first].start if doc.sentences else 0
     limit = sentence.start + at
     named = list(persons) if persons is not None else people(doc)
-    before = [m for m in named if window_start <= m.start and m.end <= limit]
+    full_names = [m.text for m in named if m.label == "PERSON" and m.start < limit]
+    surnames = {n.split()[-1] for n in full_names}
+    # A lone capitalised word counts as a person only when it abbreviates a full name named before.
+    before = [
+        m for m in named
+        if window_start <= m.start and m.end <= limit and (m.label == "PERSON" or m.text.split()[-1] in surnames)
+    ]
     if not before:
         return None
-    nearest = max(before, key=lambda m: m.end)
-    surname = nearest.text.split()[-1]
-    full = [m.text for m in named if m.start < limit and m.text.split()[-1] == surname and m.label == "PERSON"]
-    if nearest.label == "" and not full:
-        return None  # a lone capitalised word after "said" is a person only if named in full somewhere
-    name = max(full, key=len) if full else nearest.text
+    surname = max(before, key=lambda m: m.end).text.split()[-1]
+    name = max((n for n in full_names if n.split()[-1] == surname), key=len)
     return re.sub(r"['’]s$", "", name)
 
 

@@ -218,7 +218,8 @@ _PERIOD_WORDS_RE = re.compile(
 _EDGE_WORDS = frozenset(
     word_list(
         "a an the of in on at to from for with by was were is are be been has have had it its their his "
-        "her that which who as than and or stood reaching reached tallied some about around nearly almost given including"
+        "her that which who as than and or stood reaching reached tallied some about around nearly almost "
+        "given including"
     )
 )
 
