@@ -130,12 +130,25 @@ def cite(sources: Iterable[int]) -> str:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """Words put in square brackets in place of a source's words so that a sentence stands alone:
+    ``text[start:end]`` of the source sentence (``original``) reads ``inserted`` in the brief."""
+
+    start: int
+    end: int
+    original: str
+    inserted: str
+
+
+@dataclass(frozen=True)
 class BriefSentence:
     text: str
     citations: tuple[Citation, ...]
     support: int
     group: int
     event: int | None = None
+    repairs: tuple[Repair, ...] = ()
+    """Bracket repairs (offsets in the primary citation's text); empty when the text is the source's."""
 
     @property
     def sources(self) -> tuple[int, ...]:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from newsbrief.briefing.claims import ClaimOptions, claim_groups
 from newsbrief.briefing.clean import clean_article
 from newsbrief.briefing.relevance import RelevanceOptions, filter_documents
-from newsbrief.briefing.select import Budget, select_sentences
+from newsbrief.briefing.select import Budget, SelectOptions, select_brief
+from newsbrief.briefing.standalone import apply_repairs, repair, resolved, standing
 from newsbrief.errors import InputError
 from newsbrief.inputs.limits import Limits
 from newsbrief.inputs.readers import ReadOptions, read_inputs
@@ -28,6 +29,9 @@ from newsbrief.model import (
     DocDate,
     Document,
     Dropped,
+    MatchKind,
+    Repair,
+    Sentence,
     Source,
 )
 from newsbrief.text import words
@@ -57,6 +61,9 @@ class BriefOptions:
     claims: ClaimOptions = field(default_factory=ClaimOptions)
     limits: Limits = field(default_factory=Limits)
     """Bounds on what one input may cost to read (`newsbrief.inputs.limits`)."""
+    select: SelectOptions = field(default_factory=SelectOptions)
+    """Lede, standalone sentences, bracket repairs and same-fact merging (``repairs=False`` turns
+    bracket repairs off: a pronoun-led sentence is then chosen only after its source's previous one)."""
 
     def __post_init__(self) -> None:
         if self.words is not None and self.words < 1:
@@ -139,19 +146,22 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     # When the cluster reports several events, the brief shows each of them.
     cover = [frozenset(g for g, e in dated.group_events if e == ev.id) for ev in dated.events] if dated else []
     budget = Budget(words=options.words, sentences=options.sentences)
-    chosen = select_sentences(docs, groups, budget, cover=cover if len(cover) > 1 else ())
+    selection = select_brief(docs, groups, budget, cover=cover if len(cover) > 1 else (), options=options.select)
     facts = None
     if options.facts:
         from newsbrief.facts import extract_facts
 
         facts = extract_facts(docs, ner=options.ner)
-    sentences = tuple(
-        _brief_sentence(group, docs, dated.event_of(group.id) if dated else None) for group in chosen
-    )
+    sentences: list[BriefSentence] = []
+    for group, shown in zip(selection.groups, selection.printed, strict=True):
+        fixes = _repairs(docs, shown, selection.printed[: len(sentences)]) if options.select.repairs else ()
+        also = selection.same_fact.get(group.id, ())
+        event = dated.event_of(group.id) if dated else None
+        sentences.append(_brief_sentence(group, shown, also, docs, event, fixes))
     dates = dated.doc_dates if dated else tuple(d.date for d in docs)
     return Brief(
         title=brief_title(docs),
-        sentences=sentences,
+        sentences=tuple(sentences),
         sources=tuple(_source(i, d, dates[i], prepared.dropped) for i, d in enumerate(docs)),
         dropped=prepared.dropped,
         warnings=read_warnings + prepared.warnings,
@@ -161,20 +171,43 @@ def assemble(prepared: Prepared, options: BriefOptions, read_warnings: tuple[str
     )
 
 
-def _brief_sentence(group: ClaimGroup, docs: Sequence[Document], event: int | None) -> BriefSentence:
+def _repairs(docs: Sequence[Document], sentence: Sentence, earlier: Sequence[Sentence]) -> tuple[Repair, ...]:
+    """The bracket repair that lets ``sentence`` stand after ``earlier``, if it needs and has one."""
+    need = standing(sentence.text)
+    if resolved(need, sentence, earlier):
+        return ()
+    fix = repair(docs[sentence.doc], sentence)
+    return (fix,) if fix else ()
+
+
+def _brief_sentence(
+    group: ClaimGroup,
+    shown: Sentence,
+    same_fact: Sequence[ClaimGroup],
+    docs: Sequence[Document],
+    event: int | None,
+    repairs: tuple[Repair, ...],
+) -> BriefSentence:
+    """The printed sentence with a citation of every source of its claim group and of the left-out
+    groups stating the same fact (cited as paraphrases)."""
+    kinds: dict[Sentence, MatchKind] = {}
+    for member, kind in zip(group.members, group.kinds, strict=True):
+        kinds[member] = "self" if member == shown else ("paraphrase" if kind == "self" else kind)
+    for other in same_fact:
+        for member in other.members:
+            if all(m.doc != member.doc for m in kinds):
+                kinds[member] = "paraphrase"
     citations = tuple(
-        Citation(
-            source=s.doc + 1,
-            doc_id=docs[s.doc].id,
-            start=s.start,
-            end=s.end,
-            text=s.text,
-            match=kind,
-        )
-        for s, kind in sorted(zip(group.members, group.kinds, strict=True), key=lambda m: m[0].doc)
+        Citation(source=s.doc + 1, doc_id=docs[s.doc].id, start=s.start, end=s.end, text=s.text, match=kind)
+        for s, kind in sorted(kinds.items(), key=lambda m: (m[0].doc, m[1] != "self"))
     )
     return BriefSentence(
-        text=group.members[0].text, citations=citations, support=group.support, group=group.id, event=event
+        text=apply_repairs(shown.text, repairs),
+        citations=citations,
+        support=len({c.source for c in citations}),
+        group=group.id,
+        event=event,
+        repairs=repairs,
     )
 
 

@@ -13,7 +13,7 @@ from newsbrief.model import Brief, BriefSentence, Source, cite
 from newsbrief.text import printable
 from newsbrief.timeline.events import events_sentence
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Version of the JSON form; bumped in its minor part for additions, in its major part for changes."""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,8 +20,11 @@ from importlib import resources
 
 import numpy as np
 
-from newsbrief.briefing.features import FEATURE_NAMES, GroupFeatures, group_features
-from newsbrief.model import ClaimGroup, Document
+from newsbrief.briefing.features import FEATURE_NAMES, GroupFeatures, group_features, word_count
+from newsbrief.briefing.standalone import apply_repairs, people, repair, resolved, standing
+from newsbrief.facts.ner import Mention
+from newsbrief.model import ClaimGroup, Document, Sentence
+from newsbrief.text import content_terms
 
 DEFAULT_WORDS = 150
 MIN_WORDS = 5  # shorter fragments (bylines, captions, "Read more.") never make a brief
@@ -98,49 +103,199 @@ def reading_order(docs: Sequence[Document], groups: Sequence[ClaimGroup]) -> lis
     return sorted(groups, key=key)
 
 
+@dataclass(frozen=True)
+class SelectOptions:
+    """How picking treats sentences that lean on context, and the lede."""
+
+    standalone_penalty: float = 1.0
+    """Score taken from a sentence whose subject needs context the brief does not give (a pronoun
+    with no repair, a connective, a bare "the <noun>", a quote without speaker): it makes the brief
+    only if it is clearly better than the standalone ones. ``inf`` never chooses one, 0 ignores it."""
+    repairs: bool = True
+    """A pronoun subject with a named person before it in its source counts as repairable."""
+    lede: bool = True
+    """Open the brief with the sentence that best tells what happened (see `pick_lede`)."""
+    same_fact: float = 0.6
+    """Share of the shorter sentence's content terms found in a chosen one from which it states the
+    same fact: it is left out and its sources are cited by the chosen one."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen claim groups (lede first, then reading order), the member of each to print, and the
+    left-out groups that state the same fact as a chosen one (their sources are cited too)."""
+
+    groups: tuple[ClaimGroup, ...]
+    printed: tuple[Sentence, ...]
+    same_fact: dict[int, tuple[ClaimGroup, ...]]
+
+
 def select_sentences(
     docs: Sequence[Document],
     groups: Sequence[ClaimGroup],
     budget: Budget,
     scorer: Scorer | None = None,
     cover: Sequence[frozenset[int]] = (),
+    options: SelectOptions | None = None,
 ) -> list[ClaimGroup]:
-    """The claim groups that make the brief, in reading order.
+    """The claim groups that make the brief, in the order the brief shows them (see `select_brief`)."""
+    return list(select_brief(docs, groups, budget, scorer, cover, options).groups)
+
+
+def select_brief(
+    docs: Sequence[Document],
+    groups: Sequence[ClaimGroup],
+    budget: Budget,
+    scorer: Scorer | None = None,
+    cover: Sequence[frozenset[int]] = (),
+    options: SelectOptions | None = None,
+) -> Selection:
+    """Pick the brief: the lede, then the best-scored groups that fit, stand alone and add a fact.
 
     ``cover`` holds sets of group ids (the claims of each event of the cluster) of which the brief
     must show at least one each when the sources allow: a lower-scored choice makes room.
     """
     if not groups:
-        return []
+        return Selection((), (), {})
+    options = options or SelectOptions()
     scorer = scorer or default_scorer()
     feats = group_features(docs, groups)
     scores = _scores(feats, scorer)
     word_limit = budget.word_limit
-    order = np.argsort(-scores, kind="stable")
+    printed = {i: _printable(g) for i, g in enumerate(groups)}
+    fixable = _fixable(docs, printed, options.repairs)
+    # The budget counts the words of the printed sentence (a repair's one to three words aside).
+    lengths = np.array([word_count(printed[i].text) for i in range(len(groups))], dtype=np.float64)
+    if options.standalone_penalty and not math.isinf(options.standalone_penalty):
+        leaning = [not _stands(printed[i], i in fixable, []) for i in range(len(groups))]
+        scores = scores - options.standalone_penalty * np.array(leaning, dtype=np.float64)
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
     # Fragments never make a brief, unless the sources hold nothing longer.
     min_words = MIN_WORDS if float(feats.lengths.max()) >= MIN_WORDS else 1
+    terms = [frozenset(_terms(docs, g.members[0])) for g in groups]
     chosen: list[int] = []
+    same_fact: dict[int, list[int]] = {}
     total = 0
     seen_texts: set[str] = set()
-    for idx in order:
-        i = int(idx)
+    lede = pick_lede(docs, groups, scores, lengths, printed) if options.lede else None
+    candidates = ([lede] if lede is not None else []) + [i for i in order if i != lede]
+    for i in candidates:
         text = " ".join(groups[i].members[0].text.split())
-        if feats.lengths[i] < min_words or not text or text.lower() in seen_texts:
+        if lengths[i] < min_words or not text or text.lower() in seen_texts:
             continue
-        if word_limit is not None and total and feats.lengths[i] > word_limit - total + scorer.fit_slack:
+        if word_limit is not None and total and lengths[i] > word_limit - total + scorer.fit_slack:
             continue
         if chosen and float(feats.similarity[chosen, i].max()) > scorer.redundancy:
             continue
+        twin = _same_fact(i, chosen, terms, options.same_fact)
+        if twin is not None:
+            same_fact.setdefault(twin, []).append(i)
+            continue
+        strict = math.isinf(options.standalone_penalty)
+        if strict and not _stands(printed[i], i in fixable, [printed[j] for j in chosen]):
+            continue
         chosen.append(i)
         seen_texts.add(text.lower())
-        total += int(feats.lengths[i])
+        total += int(lengths[i])
         if word_limit is not None and total >= word_limit:
             break
         if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
     if cover:
-        _cover(cover, chosen, [int(i) for i in order], groups, feats.lengths, budget, min_words)
-    return reading_order(docs, [groups[i] for i in chosen])
+        _cover(cover, chosen, order, groups, lengths, budget, min_words)
+    rest = reading_order(docs, [groups[i] for i in chosen if i != lede])
+    ordered = ([groups[lede]] if lede in chosen else []) + rest
+    index = {g.id: i for i, g in enumerate(groups)}
+    return Selection(
+        groups=tuple(ordered),
+        printed=tuple(printed[index[g.id]] for g in ordered),
+        same_fact={groups[k].id: tuple(groups[j] for j in v) for k, v in same_fact.items() if k in chosen},
+    )
+
+
+def _terms(docs: Sequence[Document], sentence: Sentence) -> Sequence[str]:
+    if sentence.doc < len(docs) and sentence.index < len(docs[sentence.doc].terms):
+        return docs[sentence.doc].terms[sentence.index]
+    return content_terms(sentence.text)
+
+
+def _printable(group: ClaimGroup) -> Sentence:
+    """The member to print: the earliest source's, unless another source says it standing alone."""
+    first = group.members[0]
+    if standing(first.text).need == "none":
+        return first
+    return next((m for m in group.members if standing(m.text).need == "none"), first)
+
+
+def _same_fact(i: int, chosen: Sequence[int], terms: Sequence[frozenset[str]], threshold: float) -> int | None:
+    """The chosen group whose terms hold most of group ``i``'s (or the other way round), if any."""
+    for j in chosen:
+        small = min(len(terms[i]), len(terms[j]))
+        if small >= 4 and len(terms[i] & terms[j]) / small >= threshold:
+            return j
+    return None
+
+
+def _fixable(docs: Sequence[Document], printed: dict[int, Sentence], repairs: bool) -> dict[int, str]:
+    """The repaired text of each printed sentence that leans on context and has a bracket repair."""
+    if not repairs:
+        return {}
+    named: dict[int, list[Mention]] = {}
+    out: dict[int, str] = {}
+    for i, sentence in printed.items():
+        if standing(sentence.text).need == "none" or sentence.doc >= len(docs):
+            continue
+        doc = docs[sentence.doc]
+        fix = repair(doc, sentence, named.setdefault(sentence.doc, people(doc)))
+        if fix is not None:
+            out[i] = apply_repairs(sentence.text, (fix,))
+    return out
+
+
+def _stands(sentence: Sentence, fixable: bool, shown: Sequence[Sentence]) -> bool:
+    """Whether ``sentence`` can stand after the brief sentences ``shown``: it needs no context, has
+    a repair, follows its source's previous sentence, or names a thing the brief named before."""
+    need = standing(sentence.text)
+    return fixable or resolved(need, sentence, shown)
+
+
+_PREVIEW = re.compile(
+    r"\b(?:will|would|could|may|might|expected to|expects? to|plans? to|set to|poised to|scheduled to|"
+    r"aims? to|hopes? to|likely to|ahead of|next week|tomorrow|predicts?|predicted|forecasts?)\b",
+    re.IGNORECASE,
+)
+_LEDE_WORDS = (8, 55)
+_LEDE_DEPTH = 3  # a lede is among the first sentences of a source
+
+
+def pick_lede(
+    docs: Sequence[Document],
+    groups: Sequence[ClaimGroup],
+    scores: np.ndarray,
+    lengths: np.ndarray,
+    printed: dict[int, Sentence],
+) -> int | None:
+    """The group that opens the brief: a source's early sentence that stands alone and tells what
+    happened (not a preview or forecast, not a quote or question), best scored, a source's first
+    sentence (its own lede) preferred; when sources carry dates, the newest source's telling wins
+    over an earlier one's."""
+    newest = max((d.date.latest for d in docs if d.date is not None), default=None)
+    best: tuple[float, int] | None = None
+    for i in range(len(groups)):
+        sentence = printed[i]
+        text = sentence.text.strip()
+        if sentence.index >= _LEDE_DEPTH or not _LEDE_WORDS[0] <= lengths[i] <= _LEDE_WORDS[1]:
+            continue
+        if not resolved(standing(text), sentence, []) or not text.endswith((".", "!", '."', ".”")):
+            continue
+        if _PREVIEW.search(text):
+            continue
+        date = docs[sentence.doc].date if sentence.doc < len(docs) else None
+        recent = 1.0 if newest is not None and date is not None and date.latest >= newest else 0.0
+        key = float(scores[i]) + recent + (1.0 if sentence.index == 0 else 0.0)
+        if best is None or key > best[0]:
+            best = (key, i)
+    return best[1] if best else None
 
 
 def _cover(

@@ -49,7 +49,10 @@ def extract_facts(docs: Sequence[Document], *, ner: str = "rules") -> Facts:
     mentions, backend = find_mentions(docs, ner)
     entities = merge_entities(docs, mentions)
     place_words = [v for e in entities.places for v in (e.name, *e.variants)]
-    figures = extract_figures(docs, ignore=place_words)
+    from newsbrief.timeline.dates import refine_dates
+
+    # "Last year" counts from each article's own writing date, inferred from its text when needed.
+    figures = extract_figures(docs, ignore=place_words, dates=refine_dates(docs))
     groups, disagreements = group_figures(figures)
     contradictions = self_contradictions([f for f, _ in figures])
     quotes = find_quotes(docs, entities.resolved)

@@ -147,6 +147,9 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
         cleaned.append((m, name, lost))
         votes[name][m.label] += 1
 
+    named_things = _named_things(docs)
+    place_votes = {n for n, c in votes.items() if c["PLACE"]}
+
     def label_of(name: str) -> str:
         counts = votes[name]
         best = max(("PERSON", "PLACE", "ORG"), key=lambda lab: (counts[lab], lab == "PERSON"))
@@ -196,6 +199,8 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
             assigned.append((m, name, lost, cid))
             continue
         kind = label_of(name)
+        if kind == "PLACE" and (name in named_things or _demonym(name, place_votes)):
+            continue  # "the ship Northern Lark", "South Korean": not places
         if not kind and _family_member(name, surnames):
             kind = "PERSON"  # "Melissa Klein" beside "Aaron Klein"
         if not kind:
@@ -224,6 +229,29 @@ def merge_entities(docs: Sequence[Document], mentions: Sequence[Mention]) -> Ent
             e = by_variant[name]
             resolved.append(Resolved(m.doc, m.start, m.end, e.name, e.kind))
     return Entities(tuple(people), tuple(orgs), tuple(places), tuple(resolved))
+
+
+_THING_BEFORE_RE = re.compile(
+    r"\b(?:ship|vessel|tanker|freighter|carrier|boat|ferry|yacht|submarine|destroyer|frigate|liner|barge|"
+    r"tugboat|trawler|aircraft|jet|plane|rocket|satellite|spacecraft|model|brand|product|drug|device|app|game|"
+    r"film|movie|album|novel|book|song|show|series|hurricane|storm|typhoon|cyclone|operation)\s+"
+    r"((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})"
+)
+_DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish)$")
+
+
+def _named_things(docs: Sequence[Document]) -> set[str]:
+    """Names that follow a vessel, product or storm noun somewhere in the cluster ("the container
+    ship Northern Lark"): things, not places."""
+    return {m.group(1) for doc in docs for m in _THING_BEFORE_RE.finditer(doc.text)}
+
+
+def _demonym(name: str, places: set[str]) -> bool:
+    """A nationality adjective ("South Korean", "Chinese"), not a place."""
+    last = name.split()[-1]
+    if _DEMONYM_RE.search(last.lower()):
+        return True
+    return any(name in (p + "n", p + "an") for p in places if p != name)
 
 
 def _family_member(name: str, surnames: set[str]) -> bool:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from newsbrief.facts.model import Figure
-from newsbrief.model import Document
+from newsbrief.model import DocDate, Document
 from newsbrief.text import content_terms, word_list
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -82,7 +82,9 @@ _NEGATIVE_CHANGE = frozenset(
         "decline cut narrowed shrank"
     )
 )
-_CLAUSE_SPLIT_RE = re.compile(r"[,;:()]|\s(?:while|whereas|but|and|when|which)\s|\s[-–—]\s")
+_CLAUSE_SPLIT_RE = re.compile(
+    r"[,;:()]|\s(?:while|whereas|but|and|when|which|that|who|say|says|said)\s|\s[-–—]\s|-(?:which|who|that)\s"
+)
 _MONTH = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\."
@@ -216,17 +218,28 @@ _PERIOD_WORDS_RE = re.compile(
 _EDGE_WORDS = frozenset(
     word_list(
         "a an the of in on at to from for with by was were is are be been has have had it its their his "
-        "her that which who as than and or stood reaching reached tallied some about around nearly almost"
+        "her that which who as than and or stood reaching reached tallied some about around nearly almost "
+        "given including"
     )
 )
 
 
+_OF_PHRASE_RE = re.compile(r"^\s*of\s+(?!the\s+(?:total|year|time)\b)(?P<np>[a-z].*)", re.IGNORECASE)
+_TRAILING_WORDS = _EDGE_WORDS | frozenset(
+    word_list("over under on onto into across about after before during through per via within up down more less")
+)
+
+
 def _measure_text(left: str, right: str) -> str:
-    """A short readable phrase for what a figure measures, without its period."""
-    words = _PERIOD_WORDS_RE.sub(" ", f"{left} {right}").split()
+    """A short readable phrase for what a figure measures, without its period: the noun phrase
+    after "of" when the figure is a share or amount of something ("95% of tariffs on goods"),
+    else the clause around it, trimmed of function words at both ends."""
+    of_phrase = _OF_PHRASE_RE.match(right)
+    text = of_phrase.group("np") if of_phrase else f"{left} {right}"
+    words = _PERIOD_WORDS_RE.sub(" ", text).split()
     while words and words[0].lower().strip(".,") in _EDGE_WORDS:
         words = words[1:]
-    while words and words[-1].lower().strip(".,") in _EDGE_WORDS:
+    while words and words[-1].lower().strip(".,") in _TRAILING_WORDS:
         words = words[:-1]
     return " ".join(words)
 
@@ -255,14 +268,19 @@ def measure_terms(measure: str, ignore: Iterable[str] = ()) -> frozenset[str]:
 
 
 def extract_figures(
-    docs: Sequence[Document], ignore: Iterable[str] = ()
+    docs: Sequence[Document], ignore: Iterable[str] = (), dates: Sequence[DocDate | None] | None = None
 ) -> list[tuple[Figure, frozenset[str]]]:
-    """Every figure of every document with its measure terms (for grouping), in source order."""
+    """Every figure of every document with its measure terms (for grouping), in source order.
+
+    ``dates``: each document's writing date (`newsbrief.timeline.dates.refine_dates`), from which a
+    relative year ("last year") counts; by default the documents' own dates.
+    """
     ignore = tuple(ignore)
     fallback_year = cluster_reference_year(docs)
     out: list[tuple[Figure, frozenset[str]]] = []
     for d, doc in enumerate(docs):
-        doc_year = doc.date.latest.year if doc.date is not None else None
+        date = dates[d] if dates is not None else doc.date
+        doc_year = date.latest.year if date is not None and date.earliest.year == date.latest.year else None
         for sent in doc.sentences:
             out.extend(_sentence_figures(sent.text, d + 1, doc_year, fallback_year, ignore))
     return out

@@ -9,6 +9,7 @@ sources. ``timeline_markdown`` / ``timeline_html`` render the brief's "Timeline"
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import math
@@ -316,12 +317,39 @@ def build_timeline(docs: Sequence[Document], groups: Sequence[ClaimGroup], limit
                 sources=tuple(d + 1 for d in g.docs), group=g.id, event=event_of.get(g.id),
             )))
             break
+    entries = merge_same_happening(entries)
     kept = [e for _, e in entries] if limit is None else _most_telling(entries, limit)
     ordered = sorted(kept, key=lambda e: (e.earliest, e.latest, e.group))
     return Timeline(
         entries=tuple(ordered), events=assignment.events, group_events=assignment.group_events,
         doc_events=assignment.doc_events, doc_dates=dates,
     )
+
+
+SAME_HAPPENING = 0.5
+"""Share of the shorter entry's content terms the other holds from which two entries with
+overlapping dates report one happening ("a cargo ship struck the bridge on Monday")."""
+
+
+def merge_same_happening(entries: Sequence[tuple[int, TimelineEntry]]) -> list[tuple[int, TimelineEntry]]:
+    """One entry per happening: entries of one event whose dates overlap and whose sentences share
+    most content words become the one with the most precise date (then the most sources), citing every source."""
+    ranked = sorted(entries, key=lambda se: ((se[1].latest - se[1].earliest).days, -len(se[1].sources), se[1].group))
+    terms = {e.group: frozenset(content_terms(e.text)) for _, e in entries}
+    kept: list[tuple[int, TimelineEntry]] = []
+    for support, entry in ranked:
+        mine = terms[entry.group]
+        for k, (kept_support, other) in enumerate(kept):
+            theirs = terms[other.group]
+            small = min(len(mine), len(theirs))
+            overlap = entry.earliest <= other.latest and other.earliest <= entry.latest
+            if overlap and entry.event == other.event and small and len(mine & theirs) / small >= SAME_HAPPENING:
+                sources = tuple(sorted(set(other.sources) | set(entry.sources)))
+                kept[k] = (max(kept_support, support), dataclasses.replace(other, sources=sources))
+                break
+        else:
+            kept.append((support, entry))
+    return kept
 
 
 def _most_telling(entries: Sequence[tuple[int, TimelineEntry]], limit: int) -> list[TimelineEntry]:
