@@ -29,9 +29,14 @@ DEV_STREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "streams"
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """The address of a local Dask cluster of two worker processes, shared by this module's tests."""
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # As docs/scale.md says to start workers: non-daemonic, so the HTML extractor can start its worker.
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+    ):
         yield cluster.scheduler_address
 
 
@@ -104,9 +109,10 @@ def test_prepare_then_ingest_prepared_equals_ingest_and_dedup_finds_the_stores_c
     batch = ["batch", "prepare", str(DEV_STREAM), "--out", str(prepared), "--scheduler", scheduler, "-q"]
     assert main(batch) == 0
     assert len(list(prepared.glob("part-*.parquet"))) == 1
-    assert main(["ingest", "--prepared", str(prepared), "--db", str(tmp_path / "a.sqlite"), "-q"]) == 0
+    from_prepared = main(["ingest", "--prepared", str(prepared), "--db", str(tmp_path / "a.sqlite"), "-q"])
     single = ingest([DEV_STREAM], tmp_path / "b.sqlite", workers=1)
     assert single.duplicates > 0
+    assert from_prepared == (3 if single.rejected else 0)  # the same inputs rejected both ways
     assert dump_store(tmp_path / "a.sqlite") == dump_store(tmp_path / "b.sqlite")
 
     assert main(["batch", "dedup", str(prepared), "--scheduler", scheduler, "-q"]) == 0

@@ -11,7 +11,7 @@ import pytest
 from newsbrief.briefing.evaluate import prepare
 from newsbrief.briefing.features import word_count
 from newsbrief.briefing.pipeline import BriefOptions, assemble, prepare_articles
-from newsbrief.briefing.select import DEFAULT_WORDS, Budget, select_sentences
+from newsbrief.briefing.select import DEFAULT_WORDS, Budget, SelectOptions, select_sentences
 from newsbrief.briefing.standalone import undo_repairs
 from newsbrief.inputs.datasets import load_clusters
 from newsbrief.model import Article, ClaimGroup, DocDate, Document
@@ -99,19 +99,23 @@ def test_key_facts_beat_captions_and_paraphrases_are_not_repeated() -> None:
     assert sum("300" in t for t in texts) == 1  # its paraphrase in the other source is redundant
 
 
+LEDE = SelectOptions(lede=True)
+
+
 def test_the_lede_then_reading_order_by_position_then_by_date() -> None:
     docs = _docs([FLOOD, FLOOD_2])
-    chosen = select_sentences(docs, _singletons(docs), Budget(words=120))
+    chosen = select_sentences(docs, _singletons(docs), Budget(words=120), options=LEDE)
     assert chosen[0].members[0].text.startswith("Heavy rain flooded")  # what happened, first
     keys = [(g.members[0].doc, g.members[0].index) for g in chosen[1:]]
     assert keys == sorted(keys) and len({k[0] for k in keys}) == 2
     dated = _docs([FLOOD, FLOOD_2], dates=[dt.date(2024, 3, 5), dt.date(2024, 3, 4)])
-    chosen = select_sentences(dated, _singletons(dated), Budget(words=120))
+    chosen = select_sentences(dated, _singletons(dated), Budget(words=120), options=LEDE)
     docs_in_order = [g.members[0].doc for g in chosen[1:]]
     assert docs_in_order == sorted(docs_in_order, reverse=True)  # the earlier source (doc 1) first
 
 
 def test_the_outcome_leads_over_the_preview() -> None:
+    """With the lede rule on (it is off by default: see tests/quality_floor.json)."""
     preview = _docs(
         ["The city council will vote on Tuesday on a plan to close the old harbour bridge to trucks. "
          "Residents have complained for years about the noise of heavy traffic on the bridge."],
@@ -122,7 +126,7 @@ def test_the_outcome_leads_over_the_preview() -> None:
         "Council members said the noise of heavy traffic on the bridge had gone on for too long."
     )
     outcome = _docs([preview.text, outcome_text], dates=[dt.date(2024, 5, 3), dt.date(2024, 5, 8)])
-    chosen = select_sentences(outcome, _singletons(outcome), Budget(words=60))
+    chosen = select_sentences(outcome, _singletons(outcome), Budget(words=60), options=LEDE)
     assert chosen[0].members[0].text.startswith("The city council voted 7-2")
 
 

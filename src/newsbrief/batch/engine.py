@@ -70,13 +70,16 @@ def dask_client(options: EngineOptions) -> Iterator[Client]:
     """A client of the scheduler at ``options.scheduler``, else of a new local cluster of worker
     processes (one thread each: the per-article work holds the GIL)."""
     require_batch()
+    import dask
     from distributed import Client, LocalCluster
 
     if options.scheduler:
         with Client(options.scheduler) as client:
             yield client
         return
+    # Workers must be able to start the HTML extractor's own worker process (`newsbrief.inputs.extract`).
     with (
+        dask.config.set({"distributed.worker.daemon": False}),
         LocalCluster(
             n_workers=options.workers,
             threads_per_worker=1,

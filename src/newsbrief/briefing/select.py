@@ -113,8 +113,9 @@ class SelectOptions:
     only if it is clearly better than the standalone ones. ``inf`` never chooses one, 0 ignores it."""
     repairs: bool = True
     """A pronoun subject with a named person before it in its source counts as repairable."""
-    lede: bool = True
-    """Open the brief with the sentence that best tells what happened (see `pick_lede`)."""
+    lede: bool = False
+    """Open the brief with the sentence that best tells what happened (see `pick_lede`). Off by default:
+    in a blind A/B read (docs/benchmarks.md, issue 13) it put the main news first less often."""
     same_fact: float = 0.6
     """Share of the shorter sentence's content terms found in a chosen one from which it states the
     same fact: it is left out and its sources are cited by the chosen one."""
@@ -266,6 +267,9 @@ _PREVIEW = re.compile(
 )
 _LEDE_WORDS = (8, 55)
 _LEDE_DEPTH = 3  # a lede is among the first sentences of a source
+_FIRST_SENTENCE_BONUS = 0.25  # in scorer units (their spread within a cluster is about 0.5-1.0)
+_CONCRETE = re.compile(r"\d|(?<=\S )[A-Z][a-z]")
+"""A digit, or a capitalised word after the first: who or what the sentence is about."""
 
 
 def pick_lede(
@@ -276,10 +280,11 @@ def pick_lede(
     printed: dict[int, Sentence],
 ) -> int | None:
     """The group that opens the brief: a source's early sentence that stands alone and tells what
-    happened (not a preview or forecast, not a quote or question), best scored, a source's first
-    sentence (its own lede) preferred; when sources carry dates, the newest source's telling wins
-    over an earlier one's."""
-    newest = max((d.date.latest for d in docs if d.date is not None), default=None)
+    happened (names someone or something, or gives a number; not a preview or forecast, not a quote
+    or question), the best scored, a source's own first sentence slightly preferred. Scores, not
+    dates, decide: the newest source in a cluster is as often a reaction or an analysis piece whose
+    opening line sets a mood ("Governments are not supposed to lose votes like this.") as it is the
+    outcome of a preview, and previews are already left out."""
     best: tuple[float, int] | None = None
     for i in range(len(groups)):
         sentence = printed[i]
@@ -288,11 +293,9 @@ def pick_lede(
             continue
         if not resolved(standing(text), sentence, []) or not text.endswith((".", "!", '."', ".”")):
             continue
-        if _PREVIEW.search(text):
+        if _PREVIEW.search(text) or not _CONCRETE.search(text):
             continue
-        date = docs[sentence.doc].date if sentence.doc < len(docs) else None
-        recent = 1.0 if newest is not None and date is not None and date.latest >= newest else 0.0
-        key = float(scores[i]) + recent + (1.0 if sentence.index == 0 else 0.0)
+        key = float(scores[i]) + (_FIRST_SENTENCE_BONUS if sentence.index == 0 else 0.0)
         if best is None or key > best[0]:
             best = (key, i)
     return best[1] if best else None

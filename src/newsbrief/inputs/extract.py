@@ -54,6 +54,11 @@ class Extractor:
         self.close()
 
     def _start(self) -> Connection:
+        if multiprocessing.current_process().daemon:
+            raise ExtractionError(
+                "HTML extraction needs a worker process, which a daemonic process cannot start"
+                " (on a Dask cluster, start the workers with distributed.worker.daemon: false)"
+            )
         # Imported here, before the fork, so that each replacement worker starts without importing it again.
         import trafilatura  # noqa: F401
 

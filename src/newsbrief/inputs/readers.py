@@ -340,6 +340,9 @@ def read_records(records: Iterable[tuple[str, Any]], label: str, options: ReadOp
     for record_label, record in records:
         if isinstance(record, dict) and ("documents" in record or "articles" in record):
             cluster_id = str(record.get("id", record_label))[:200]
+            if options.cluster is not None and cluster_id != options.cluster:
+                clusters[cluster_id] = []  # not the cluster asked for: not read, so no warnings of its own
+                continue
             clusters[cluster_id] = _cluster_articles(record, record_label, options, result.warnings)
             continue
         article = _article_from_record(record, record_label, options, result.warnings)

@@ -113,7 +113,8 @@ class StorylineSummary:
 _EVENT_ROWS = (
     "SELECT e.id, e.storyline_id, e.title, e.size, e.first_day, e.last_day, e.lang,"
     " group_concat(DISTINCT a.outlet), count(d.article_id)"
-    " FROM stories e JOIN memberships m ON m.story_id = e.id JOIN articles a ON a.id = m.article_id"
+    " FROM stories e JOIN memberships m ON m.story_id = e.id"
+    " JOIN articles a INDEXED BY articles_listing ON a.id = m.article_id"
     " LEFT JOIN duplicates d ON d.article_id = a.id"
     " WHERE e.merged_into IS NULL {where} GROUP BY e.id HAVING e.size >= 1"
 )
@@ -147,7 +148,7 @@ def _daily(store: Store, storyline_ids: Sequence[int]) -> dict[int, tuple[tuple[
         marks = ",".join("?" * len(chunk))
         rows = store.conn.execute(
             "SELECT e.storyline_id, a.day, count(*) FROM stories e JOIN memberships m ON m.story_id = e.id"
-            f" JOIN articles a ON a.id = m.article_id WHERE e.storyline_id IN ({marks}) AND e.merged_into IS NULL"
+            f" JOIN articles a INDEXED BY articles_listing ON a.id = m.article_id WHERE e.storyline_id IN ({marks}) AND e.merged_into IS NULL"
             " AND a.day IS NOT NULL GROUP BY e.storyline_id, a.day ORDER BY a.day",
             chunk,
         ).fetchall()

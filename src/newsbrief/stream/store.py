@@ -27,7 +27,7 @@ from newsbrief.errors import InputError
 from newsbrief.stream.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
 from newsbrief.stream.stories import Story, TermStats, centroid
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 Level = Literal["stories", "storylines"]
 """The table of a grouping level: events (``stories``) or storylines."""
 CACHE_KIB = 256 * 1024
@@ -113,7 +113,13 @@ UPDATE stories SET storyline_id = id WHERE merged_into IS NULL;
 """
 """Schema 2: storylines over events; each schema-1 story becomes an event in a storyline of its own."""
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2))
+_SCHEMA_V3 = """
+CREATE INDEX articles_listing ON articles(id, day, outlet);
+"""
+"""Schema 3: the day and outlet of each article in an index of their own, so that listing storylines
+(`newsbrief.stream.catalog`) reads them without walking each article row's text (``INDEXED BY``)."""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3))
 """(version, SQL script) in order; a store at version v gets every script above v."""
 
 
