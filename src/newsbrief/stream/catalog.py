@@ -148,7 +148,8 @@ def _daily(store: Store, storyline_ids: Sequence[int]) -> dict[int, tuple[tuple[
         marks = ",".join("?" * len(chunk))
         rows = store.conn.execute(
             "SELECT e.storyline_id, a.day, count(*) FROM stories e JOIN memberships m ON m.story_id = e.id"
-            f" JOIN articles a INDEXED BY articles_listing ON a.id = m.article_id WHERE e.storyline_id IN ({marks}) AND e.merged_into IS NULL"
+            " JOIN articles a INDEXED BY articles_listing ON a.id = m.article_id"
+            f" WHERE e.storyline_id IN ({marks}) AND e.merged_into IS NULL"
             " AND a.day IS NOT NULL GROUP BY e.storyline_id, a.day ORDER BY a.day",
             chunk,
         ).fetchall()
