@@ -267,7 +267,7 @@ _PREVIEW = re.compile(
 )
 _LEDE_WORDS = (8, 55)
 _LEDE_DEPTH = 3  # a lede is among the first sentences of a source
-_FIRST_SENTENCE_BONUS = 0.25  # in scorer units (their spread within a cluster is about 0.5-1.0)
+_FIRST_SENTENCE_BONUS = 1.0  # in scorer units (their spread within a cluster is about 0.5-1.0)
 _CONCRETE = re.compile(r"\d|(?<=\S )[A-Z][a-z]")
 """A digit, or a capitalised word after the first: who or what the sentence is about."""
 
