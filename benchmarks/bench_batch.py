@@ -142,21 +142,28 @@ def main() -> None:
         "--articles", type=int, default=50000, help="articles to prepare (default %(default)s)"
     )
     args = parser.parse_args()
+    print("| job | run | items | job s | items/s | wall s | vs 1 worker |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |", flush=True)
+    one_worker: dict[str, float] = {}
+
+    def show(rows: list[Row]) -> None:
+        """Print rows as each job finishes, so that a run cut short still shows what it measured."""
+        for job, run, items, seconds, wall in rows:
+            rate = items / seconds
+            if run == "Dask, 1 worker":
+                one_worker[job] = rate
+            ratio = f"{rate / one_worker[job]:.2f}x" if run.startswith("Dask") and job in one_worker else ""
+            print(f"| {job} | {run} | {items} | {seconds:.1f} | {rate:.1f} | {wall:.1f} | {ratio} |", flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         stream = folder / "stream.jsonl"
         make_stream.main([str(stream), "--size", str(args.articles)])
-        rows = bench_brief(args.clusters, folder)
+        show(bench_brief(args.clusters, folder))
         prepare_rows, prepared = bench_prepare(stream, folder)
-        rows += prepare_rows + bench_dedup(prepared) + bench_ingest(prepared, folder / "store.sqlite")
-    print("| job | run | items | job s | items/s | wall s | vs 1 worker |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    one_worker = {job: items / seconds for job, run, items, seconds, _ in rows if run == "Dask, 1 worker"}
-    for job, run, items, seconds, wall in rows:
-        rate = items / seconds
-        ratio = f"{rate / one_worker[job]:.2f}x" if run.startswith("Dask") and job in one_worker else ""
-        print(f"| {job} | {run} | {items} | {seconds:.1f} | {rate:.1f} | {wall:.1f} | {ratio} |")
-
+        show(prepare_rows)
+        show(bench_dedup(prepared))
+        show(bench_ingest(prepared, folder / "store.sqlite"))
 
 if __name__ == "__main__":
     main()
