@@ -196,7 +196,7 @@ def test_a_brief_does_not_depend_on_the_processs_hash_seed(multinews_val: Path) 
 
 def test_batch_brief_of_a_store_gives_each_storys_brief(tmp_path: Path, scheduler: str) -> None:
     from newsbrief.batch.brief import store_clusters
-    from newsbrief.stream.catalog import event_articles
+    from newsbrief.stream.briefs import brief_event
 
     if not DEV_STREAM.is_file():
         pytest.fail(f"shared data missing: {DEV_STREAM}")
@@ -212,4 +212,4 @@ def test_batch_brief_of_a_store_gives_each_storys_brief(tmp_path: Path, schedule
     rows = read_briefs(out)
     assert [r["id"] for r in rows] == [c.id for c in clusters]
     for row in rows[:2]:
-        assert row["brief"] == render_json(brief(event_articles(db, int(row["id"]))))
+        assert row["brief"] == render_json(brief_event(db, int(row["id"])).brief)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,31 @@ def test_a_stored_article_knows_its_event_and_what_it_copies(store: Path) -> Non
     assert stored.article.text
     with pytest.raises(InputError, match="no article 999999"):
         browse.stored_article(store, 999_999)
+
+
+def test_the_most_active_events_are_briefed_ahead_and_again_when_the_store_changes(
+    tmp_path: Path, dev_stream: Path
+) -> None:
+    lines = dev_stream.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:60]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[60:]) + "\n", encoding="utf-8")
+    db = tmp_path / "store.sqlite"
+    ingest([first], db, workers=1)
+    briefs, stop = EventBriefs(db), threading.Event()
+    worker = threading.Thread(target=briefs.keep_current, args=(stop, 0.1), daemon=True)
+    worker.start()
+    try:
+        for part in (None, second):
+            if part is not None:
+                ingest([part], db, workers=1)
+            shown = [e.id for line in browse.find_storylines(db) for e in line.events[-4:]]
+            deadline = time.monotonic() + 120
+            while not all(briefs.is_kept(e) for e in shown) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert shown and all(briefs.is_kept(e) for e in shown)
+            assert briefs.current.wait(60)
+    finally:
+        stop.set()
+        worker.join(30)
+    assert not worker.is_alive()

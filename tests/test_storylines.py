@@ -312,3 +312,17 @@ def test_brief_storyline_gives_each_event_its_own_brief_in_time_order(
     events = catalog.get_storyline(dev_store, line).events
     assert len(headings) == len(events) >= 3 and headings == sorted(headings)
     assert out.count("\n- ") >= len(events), "an event without its brief"
+
+
+def test_a_large_event_is_briefed_from_its_newest_originals_and_the_brief_says_so(dev_store: Path) -> None:
+    from newsbrief.stream.briefs import brief_event
+
+    sizes = {e.id: len(catalog.event_articles(dev_store, e.id)) for e in catalog.list_events(dev_store)}
+    event = max(sizes, key=sizes.__getitem__)
+    assert sizes[event] >= 4
+    newest = catalog.event_articles(dev_store, event)[-2:]
+    cited = brief_event(dev_store, event, newest=2)
+    assert cited.brief.sources and {s.doc_id for s in cited.brief.sources} <= {a.id for a in newest}
+    assert f"briefed from the newest 2 of the event's {sizes[event]} original articles" in cited.brief.warnings
+    whole = brief_event(dev_store, event, newest=None).brief
+    assert len(whole.sources) > 2 and not any("newest" in w for w in whole.warnings)

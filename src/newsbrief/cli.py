@@ -102,14 +102,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
         _write((storyline_json if args.format == "json" else storyline_markdown)(line_brief), args.output)
         return 0
     if args.story is not None:
-        from newsbrief.stream.catalog import event_articles
+        from newsbrief.stream.briefs import brief_event
 
-        inputs: list[object] = list(event_articles(_db(args), args.story))
+        result = brief_event(_db(args), args.story, options).brief
     elif not args.paths:
         raise InputError("give one or more files or folders to brief (or --story ID)")
     else:
-        inputs = list(args.paths)
-    result = brief(inputs, options)  # type: ignore[arg-type]
+        result = brief(args.paths, options)
     _warn(result.warnings)
     _write(RENDERERS[args.format](result), args.output)
     return _account(result.warnings)
@@ -257,7 +256,7 @@ def _batch_usage(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from newsbrief.web import serve
 
-    serve(_db(args), host=args.host, port=args.port)
+    serve(_db(args), host=args.host, port=args.port, prebrief=args.prebrief)
     return 0
 
 
@@ -454,6 +453,13 @@ def build_parser(settings: Mapping[str, Mapping[str, object]] | None = None) -> 
         "--host",
         default="127.0.0.1",
         help="interface to listen on (default %(default)s); any other asks every browser for a printed token",
+    )
+    w.add_argument(
+        "--no-prebrief",
+        dest="prebrief",
+        action="store_false",
+        help="make each brief only when a page asks for it (default: the most active events are briefed in"
+        " the background whenever the store changes)",
     )
     settings = dict(settings or {})
     limits = Limits(**settings.pop("limits", {}))  # type: ignore[arg-type]

@@ -69,10 +69,13 @@ def dataset_clusters(path: str | Path, warnings: list[str]) -> list[ClusterInput
 
 def store_clusters(db_path: str | Path) -> list[ClusterInput]:
     """Every event of a store, as `newsbrief brief --story ID` reads it."""
-    from newsbrief.stream.catalog import event_articles, list_events
+    from newsbrief.stream.catalog import event_input, list_events
 
-    ids = sorted(s.id for s in list_events(db_path))
-    return [ClusterInput(str(i), tuple(event_articles(db_path, i))) for i in ids]
+    out = []
+    for event_id in sorted(s.id for s in list_events(db_path)):
+        articles, notes = event_input(db_path, event_id)
+        out.append(ClusterInput(str(event_id), tuple(articles), warnings=notes))
+    return out
 
 
 def brief_row(cluster: ClusterInput, options: BriefOptions, evaluate: bool) -> dict[str, Any]:

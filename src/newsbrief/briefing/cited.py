@@ -48,8 +48,11 @@ class CitedBrief:
         }
 
 
-def cited_brief(articles: Sequence[Article], options: BriefOptions | None = None) -> CitedBrief:
-    """Brief ``articles`` (as `newsbrief.brief`) and keep the cleaned documents the brief cites."""
+def cited_brief(
+    articles: Sequence[Article], options: BriefOptions | None = None, warnings: tuple[str, ...] = ()
+) -> CitedBrief:
+    """Brief ``articles`` (as `newsbrief.brief`) and keep the cleaned documents the brief cites;
+    ``warnings`` (from reading the articles) lead the brief's own."""
     options = options or BriefOptions()
     prepared = prepare_articles(articles, options)
-    return CitedBrief(assemble(prepared, options), prepared.docs)
+    return CitedBrief(assemble(prepared, options, warnings), prepared.docs)

@@ -247,7 +247,9 @@ def _fixable(docs: Sequence[Document], printed: dict[int, Sentence], repairs: bo
         if standing(sentence.text).need == "none" or sentence.doc >= len(docs):
             continue
         doc = docs[sentence.doc]
-        fix = repair(doc, sentence, named.setdefault(sentence.doc, people(doc)))
+        if sentence.doc not in named:
+            named[sentence.doc] = people(doc)
+        fix = repair(doc, sentence, named[sentence.doc])
         if fix is not None:
             out[i] = apply_repairs(sentence.text, (fix,))
     return out

@@ -3,14 +3,17 @@ the same brief many times: an event page, its storyline, an article page, the do
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from newsbrief.briefing.cited import CitedBrief, cited_brief
+from newsbrief.briefing.cited import CitedBrief
 from newsbrief.briefing.pipeline import BriefOptions
-from newsbrief.stream.catalog import event_articles
+from newsbrief.errors import InputError
+from newsbrief.stream.briefs import brief_event
+from newsbrief.stream.browse import find_storylines, store_state
 from newsbrief.stream.store import open_existing
 
 SHORT = BriefOptions(words=None, sentences=2, facts=False, timeline=False)
@@ -26,6 +29,8 @@ class EventBriefs:
         self.size = size
         self._kept: OrderedDict[tuple[int, BriefOptions, str], CitedBrief] = OrderedDict()
         self._lock = threading.Lock()
+        self.current = threading.Event()
+        """Set while `keep_current` has briefed the most active events of the store as it is now."""
 
     def _members(self, event_id: int) -> tuple[int, str]:
         """The live event id and a digest of its articles (ids, contents and outlets)."""
@@ -38,6 +43,12 @@ class EventBriefs:
             ).fetchall()
         return event_id, hashlib.sha1(repr(rows).encode()).hexdigest()
 
+    def is_kept(self, event_id: int, options: BriefOptions | None = None) -> bool:
+        """Whether the brief of the event as it is now is kept (`get` returns it without briefing)."""
+        event_id, digest = self._members(event_id)
+        with self._lock:
+            return (event_id, options or BriefOptions(), digest) in self._kept
+
     def get(self, event_id: int, options: BriefOptions | None = None) -> CitedBrief:
         """The brief of an event (following merges), made again only when its articles changed."""
         options = options or BriefOptions()
@@ -47,9 +58,34 @@ class EventBriefs:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        made = cited_brief(event_articles(self.db, event_id), options)
+        made = brief_event(self.db, event_id, options)
         with self._lock:
             self._kept[key] = made
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
         return made
+
+    def keep_current(self, stop: threading.Event, poll: float = 2.0) -> None:
+        """Until ``stop`` is set: whenever the store changes, make the briefs of the events of the most
+        active storylines (the first page of `find_storylines`, the newest events of each first; at most
+        half of ``size``) that are not kept yet, so that a reader opening one finds it made. Runs in a
+        thread of its own."""
+        seen = None
+        self.current.clear()
+        while not stop.is_set():
+            state = store_state(self.db)
+            if state != seen:
+                seen = state
+                self.current.clear()
+                newest_first = [line.events[::-1] for line in find_storylines(self.db)]
+                depth = max(map(len, newest_first), default=0)
+                # The newest event of each storyline, then the second newest of each, and so on.
+                events = [line[k].id for k in range(depth) for line in newest_first if k < len(line)]
+                for event_id in events[: self.size // 2]:
+                    if stop.is_set():
+                        return
+                    with contextlib.suppress(InputError):  # nothing left to brief: its page says why
+                        self.get(event_id)
+                self.current.set()
+            stop.wait(poll)
+

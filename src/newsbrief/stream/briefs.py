@@ -7,10 +7,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsbrief.briefing.pipeline import BriefOptions, brief
+from newsbrief.briefing.cited import CitedBrief, cited_brief
+from newsbrief.briefing.pipeline import BriefOptions
 from newsbrief.briefing.render import brief_dict, to_jsonable
 from newsbrief.model import Brief, cite
-from newsbrief.stream.catalog import EventSummary, StorylineSummary, event_articles, get_storyline
+from newsbrief.stream.catalog import (
+    BRIEF_ARTICLES,
+    EventSummary,
+    StorylineSummary,
+    event_input,
+    get_storyline,
+)
 
 STORYLINE_BRIEF_SCHEMA = "newsbrief.storyline-brief"
 STORYLINE_BRIEF_VERSION = 1
@@ -23,11 +30,19 @@ class StorylineBrief:
     """Each event (oldest first) with its brief."""
 
 
+def brief_event(
+    db: str | Path, event_id: int, options: BriefOptions | None = None, newest: int | None = BRIEF_ARTICLES
+) -> CitedBrief:
+    """The brief of an event of the store, from its ``newest`` most recent originals at most (None: all;
+    the brief's warnings say when some were left out)."""
+    articles, notes = event_input(db, event_id, newest)
+    return cited_brief(articles, options, notes)
+
+
 def brief_storyline(db: str | Path, storyline_id: int, options: BriefOptions | None = None) -> StorylineBrief:
     """Brief every event of a storyline on its own (``options`` for each brief), in time order."""
     line = get_storyline(db, storyline_id)
-    options = options or BriefOptions()
-    return StorylineBrief(line, tuple((e, brief(event_articles(db, e.id), options)) for e in line.events))
+    return StorylineBrief(line, tuple((e, brief_event(db, e.id, options).brief) for e in line.events))
 
 
 def storyline_markdown(result: StorylineBrief) -> str:

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import socket
 import sys
+import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,8 @@ class AppSettings:
     token: str | None = None
     """Required from every request when set (the server listens beyond 127.0.0.1)."""
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    prebrief: bool = True
+    """Brief the most active events in the background whenever the store changes (`EventBriefs.keep_current`)."""
 
 
 def web_link(url: str | None) -> str | None:
@@ -250,7 +255,7 @@ def create_app(settings: AppSettings) -> Starlette:
         return JSONResponse(_job(request).as_dict())
 
     def state(request: Request) -> Response:
-        return JSONResponse({"state": browse.store_state(db)})
+        return JSONResponse({"state": browse.store_state(db), "briefed": briefs.current.is_set()})
 
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 400
@@ -289,19 +294,31 @@ def create_app(settings: AppSettings) -> Starlette:
     if settings.token:
         middleware.append(Middleware(AccessToken, token=settings.token))
     middleware.append(Middleware(CsrfCookie))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if settings.prebrief:
+            threading.Thread(target=briefs.keep_current, args=(stop,), name="prebrief", daemon=True).start()
+        try:
+            yield
+        finally:
+            stop.set()
+
     return Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={HTTPException: refused, InputError: refused},
+        lifespan=lifespan,
     )
 
 
-def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8765, prebrief: bool = True) -> None:
     """Run the app until interrupted; beyond 127.0.0.1 it asks for a token, printed in its address."""
     local = host in LOOPBACK
     token = None if local else secrets.token_urlsafe(24)
     hosts = LOOPBACK if local else (*LOOPBACK, host)
-    app = create_app(AppSettings(db=db, hosts=hosts, token=token))
+    app = create_app(AppSettings(db=db, hosts=hosts, token=token, prebrief=prebrief))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
