@@ -132,13 +132,18 @@ def test_prepare_partitions_follow_the_reading_order(tmp_path: Path) -> None:
     if not DEV_STREAM.is_file():
         pytest.fail(f"shared data missing: {DEV_STREAM}")
     sources = plan_sources([DEV_STREAM], size=50)
-    assert sources == [
-        Source((DEV_STREAM,), 1, 50),
-        Source((DEV_STREAM,), 51, 100),
-        Source((DEV_STREAM,), 101, 119),
+    assert [(s.files, s.first, s.last) for s in sources] == [
+        ((DEV_STREAM,), 1, 50),
+        ((DEV_STREAM,), 51, 100),
+        ((DEV_STREAM,), 101, 119),
     ]
-    parts = [a for s in sources for a in source_articles(s, [])]
-    assert parts == list(iter_articles([DEV_STREAM], []))
+    lines = DEV_STREAM.read_bytes().split(b"\n")
+    assert [s.offset for s in sources] == [0, sum(len(x) + 1 for x in lines[:50]), sum(len(x) + 1 for x in lines[:100])]
+    whole = list(iter_articles([DEV_STREAM], []))
+    assert [a for s in sources for a in source_articles(s, [])] == whole
+    # Without an offset a partition reads past the lines before it: the same articles.
+    unseeked = [Source(s.files, s.first, s.last) for s in sources]
+    assert [a for s in unseeked for a in source_articles(s, [])] == whole
 
 
 def test_batch_commands_without_the_extra_name_it(tmp_path: Path) -> None:

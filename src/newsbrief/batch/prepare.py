@@ -8,6 +8,7 @@ size), other files (text, HTML) in runs. `read_prepared` gives the articles back
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +44,21 @@ class Source:
     files: tuple[Path, ...]
     first: int | None = None
     last: int | None = None
+    offset: int | None = None
+    """Where line ``first`` starts in the file (bytes), so that a task seeks to its lines instead of
+    reading past the ones before them; None: read from the start."""
 
 
-def _count_lines(path: Path) -> int:
+def _line_starts(path: Path, every: int) -> tuple[list[int], int]:
+    """The byte offsets of lines 1, 1 + every, 1 + 2 * every, ... of a file, and its line count."""
+    starts, lines, at = [], 0, 0
     with path.open("rb") as handle:
-        return sum(1 for _ in handle)
+        for line in handle:
+            if lines % every == 0:
+                starts.append(at)
+            lines += 1
+            at += len(line)
+    return starts, lines
 
 
 def plan_sources(paths: Sequence[str | Path], size: int = PARTITION_ARTICLES) -> list[Source]:
@@ -63,9 +74,10 @@ def plan_sources(paths: Sequence[str | Path], size: int = PARTITION_ARTICLES) ->
     for file in input_files(paths):
         if file.suffix.lower() == ".jsonl":
             flush()
-            lines = _count_lines(file)
+            starts, lines = _line_starts(file, size)
             sources.extend(
-                Source((file,), first, min(first + size - 1, lines)) for first in range(1, lines + 1, size)
+                Source((file,), first, min(first + size - 1, lines), offset)
+                for first, offset in zip(range(1, lines + 1, size), starts, strict=True)
             )
         elif is_warc(file) or file.suffix.lower() == ".json":
             flush()
@@ -81,10 +93,11 @@ def plan_sources(paths: Sequence[str | Path], size: int = PARTITION_ARTICLES) ->
 class _LineWindow:
     """Lines ``first``..``last`` of a text file as a stream (`newsbrief.inputs.readers.LineStream`), the
     lines before them blank, so that line numbers (and the labels naming them) stay those of the whole
-    file; blank lines cost no JSON parsing."""
+    file; blank lines cost no JSON parsing. With ``seeked``, ``handle`` already stands at line
+    ``first`` and the lines before it are not read at all."""
 
-    def __init__(self, handle: TextIO, first: int, last: int) -> None:
-        self.handle, self.first, self.last = handle, first, last
+    def __init__(self, handle: TextIO, first: int, last: int, seeked: bool = False) -> None:
+        self.handle, self.first, self.last, self.seeked = handle, first, last, seeked
         self.number = 0
         self.partial = False
 
@@ -93,6 +106,8 @@ class _LineWindow:
             self.number += 1
         if self.number > self.last:
             return ""
+        if self.seeked and self.number < self.first:
+            return "\n"
         line = self.handle.readline(limit)
         self.partial = bool(line) and not line.endswith("\n")
         if self.number >= self.first:
@@ -110,8 +125,10 @@ def source_articles(source: Source, warnings: list[str]) -> Iterator[Article]:
         return
     (file,) = source.files
     try:
-        with file.open(encoding="utf-8", errors="replace") as handle:
-            lines = _LineWindow(handle, source.first, source.last)
+        with file.open("rb") as raw:
+            raw.seek(source.offset or 0)
+            handle = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+            lines = _LineWindow(handle, source.first, source.last, seeked=source.offset is not None)
             for label, record in parse_json_lines(lines, str(file), warnings):
                 result = read_records([(label, record)], label, ReadOptions())
                 warnings.extend(result.warnings)
