@@ -10,7 +10,7 @@ import numpy as np
 from newsbrief.model import Article
 from newsbrief.stream.catalog import event_articles, list_events, merge_events, split_event
 from newsbrief.stream.ingest import ingest
-from newsbrief.stream.prepare import prepare_batch
+from newsbrief.stream.prepare import feature, prepare_batch
 from newsbrief.stream.store import Store
 from newsbrief.stream.stories import Story, StoryIndex, add_sparse
 
@@ -163,6 +163,20 @@ def test_a_follow_up_with_new_heavy_words_finds_its_story() -> None:
     assert story in index.candidates(ids, weights)
     found, score = index.best(ids, weights, 11)
     assert found is story and score > index.params.threshold
+
+
+def test_a_headline_is_kept_apart_for_matching_events() -> None:
+    # Events match an article by its text and its headline, storylines by its text alone, so the
+    # headline's terms travel beside the text's instead of inside them.
+    body = "\n\n".join(TRADE_JAPAN)
+    titled, untitled = prepare_batch(
+        [Article(text=body, title="Tokyo talks stall over rice quotas"), Article(text=body)]
+    )
+    stall = feature("stall")
+    assert titled.headline and stall in titled.headline_ids.tolist()
+    assert stall not in titled.term_ids.tolist()
+    assert titled.term_ids.tolist() == untitled.term_ids.tolist()
+    assert len(untitled.headline_ids) == len(untitled.headline_weights) == 0
 
 
 def test_sparse_sum_keeps_heaviest_terms() -> None:

@@ -40,7 +40,7 @@ from newsbrief.model import Article
 from newsbrief.stream.dedup import DuplicateIndex
 from newsbrief.stream.prepare import PreparedArticle, prepare_batch
 from newsbrief.stream.store import Level, Store, pack_vector, writer_lock
-from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex, cosine
+from newsbrief.stream.stories import STORYLINE_PARAMS, ClusterParams, Story, StoryIndex, add_sparse, cosine
 from newsbrief.workers import die_with_parent
 
 BATCH_SIZE = 250
@@ -286,8 +286,9 @@ class _Ingester:
         # An undated article is news when it arrives: matched as of the latest day seen, so it does
         # not wake an event or storyline that went quiet months ago.
         day = p.day if p.day is not None else self.latest_day
-        event, score = self.events.best(p.term_ids, vector, day, lang)
-        if event is not None and not self._fits(event, p, vector, day):
+        e_ids, e_vector = self._event_vector(p, vector)
+        event, score = self.events.best(e_ids, e_vector, day, lang)
+        if event is not None and not self._fits(event, p, (e_ids, e_vector), vector, day):
             event = None
         if event is None:
             event = self._new_event(p, vector, day)
@@ -296,22 +297,45 @@ class _Ingester:
             store.retitle_event(event.id, p.title)
             event.titled = True
         line = self._storyline_of(event)
-        for index, group in ((self.events, event), (self.storylines, line)):
+        levels = ((self.events, event, e_ids, e_vector), (self.storylines, line, p.term_ids, vector))
+        for index, group, ids, weights in levels:
             if lang is None or group.lang in (None, lang):
-                index.join(group, p.term_ids, vector, day)
+                index.join(group, ids, weights, day)
             else:  # another language: counted and dated, but its words never pull the group its way
-                index.join(group, p.term_ids[:0], vector[:0], day)
+                index.join(group, ids[:0], weights[:0], day)
         store.join_event(article_id, event.id, score)
         joined.setdefault(event.id, []).append(p.day)
         report.added += 1
 
-    def _fits(self, event: Story, p: PreparedArticle, vector: np.ndarray, day: int | None) -> bool:
+    def _event_vector(self, p: PreparedArticle, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The article as events see it: its text's terms with its headline's added, weighed as one unit
+        vector. A headline names the happening, so a report from another angle (the farmers' view of a
+        trade deal) shares it with the event's own reports even where its body talks of other things.
+        Storylines match the text alone (``vector``): a headline names one happening, and a storyline
+        is followed through many (with headlines in its vectors too, a new trade pact joined an older
+        storyline on dev2019). The store keeps the text's vector: an event rebuilt
+        from its articles after a correction or an update has a centroid without their headlines."""
+        if not len(p.headline_ids):
+            return p.term_ids, vector
+        every = len(p.term_ids) + len(p.headline_ids)
+        ids, tf = add_sparse(p.term_ids, p.term_weights, p.headline_ids, p.headline_weights, every)
+        return ids, self.stats.weigh(ids, tf)
+
+    def _fits(
+        self,
+        event: Story,
+        p: PreparedArticle,
+        as_event: tuple[np.ndarray, np.ndarray],
+        vector: np.ndarray,
+        day: int | None,
+    ) -> bool:
         """Whether an article may join ``event``: yes when it matches as closely as `ClusterParams.threshold`
-        asks; an article that joins only by being close in time (`ClusterParams.close_threshold`) must
-        fit no other storyline better than the event's own."""
+        asks (``as_event``: `_event_vector`); an article that joins only by being close in time
+        (`ClusterParams.close_threshold`) must fit no other storyline better than the event's own (by its
+        text's ``vector``)."""
         lang = p.lang or None
         if (lang is not None and event.lang not in (None, lang)) or cosine(
-            p.term_ids, vector, event
+            *as_event, event
         ) >= self.events.params.threshold:
             return True
         line, _ = self.storylines.best(p.term_ids, vector, day, lang)

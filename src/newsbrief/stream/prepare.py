@@ -13,7 +13,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -76,6 +76,11 @@ class PreparedArticle:
     """ISO 639-1 code of the article's language ('' when unsure)."""
     headline: bool = False
     """Whether ``title`` is a real headline (metadata or a headline line), not a cut of the text."""
+    headline_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Sorted feature ids (int64) of the words and names of a real headline (empty without one)."""
+    headline_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    """Their sublinear term frequencies (float32): what an article is matched with events by, besides
+    its text (`newsbrief.stream.ingest`)."""
 
     @property
     def day(self) -> int | None:
@@ -285,6 +290,7 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
         title = _lead_headline(text)
         headline = bool(title)
     ids, weights = _vector(nfkc, features, index)
+    head_ids, head_weights = _headline_vector(title, memo) if headline else (ids[:0], weights[:0])
     minhash = minhash_of(crcs, memo.sketch())
     return PreparedArticle(
         article=article,
@@ -302,7 +308,18 @@ def prepare_article(article: Article, memo: _Memo | None = None) -> PreparedArti
         raw_compressed=zlib.compress(article.text.encode("utf-8")),
         lang=language_of(text) or "",
         headline=headline,
+        headline_ids=head_ids,
+        headline_weights=head_weights,
     )
+
+
+def _headline_vector(title: str, memo: _Memo) -> tuple[np.ndarray, np.ndarray]:
+    """Feature ids and sublinear term frequencies of a headline, as `_vector` makes them of a text."""
+    nfkc, tokens = fold_words(title)
+    if not tokens:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    _, features, index = memo.codes(tokens)
+    return _vector(nfkc, features, index)
 
 
 def prepare_batch(articles: Sequence[Article]) -> list[PreparedArticle]:
