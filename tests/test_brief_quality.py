@@ -126,3 +126,59 @@ def test_example_places_and_the_strike_once_in_the_timeline() -> None:
     strikes = [e for e in result.timeline.entries if re.search(r"\bstruck the Meridian Bridge\b", e.text)]
     assert len(strikes) == 1, strikes
     assert strikes[0].label == "3 Mar 2025" and {1, 3, 4} <= set(strikes[0].sources)
+
+
+def test_a_caption_with_a_photo_credit_never_enters_a_brief_and_is_listed_as_dropped() -> None:
+    caption = "Supporters cheer as Mayor Ann Lee speaks in Millbrook on Tuesday, March 5, 2024. (AP Photo/Jane Roe)"
+    a = (
+        f"{caption}\n\n"
+        "Mayor Ann Lee won a second term in Millbrook on Tuesday with 61 percent of the vote. "
+        "Turnout was the highest in two decades, the city clerk said."
+    )
+    b = (
+        "Ann Lee was re-elected mayor of Millbrook on Tuesday after a campaign about flood defences. "
+        "Her opponent, Tom Hall, conceded on Tuesday night."
+    )
+    articles = [Article(text=a, id="a"), Article(text=b, id="b")]
+    result = brief(articles, words=80, facts=False, timeline=False)
+    assert result.sentences and not any("AP Photo" in s.text or "cheer" in s.text for s in result.sentences)
+    doc = clean_article(articles[0])
+    assert any(r.text == caption and r.reason == "photo caption or credit" for r in doc.removed)
+
+
+def test_a_near_copy_of_the_lead_from_a_second_source_is_cited_not_repeated() -> None:
+    a = (
+        "Rapper Jay Doe, one half of the Brooklyn duo Doe Brothers, has died, his publicist said on Tuesday. "
+        "The duo released five albums between 1995 and 2010."
+    )
+    b = (
+        "Jay Doe, one half of the hip-hop outfit Doe Brothers, died Tuesday at age 42 in Las Vegas. "
+        "He had been treated for a blood disorder for years."
+    )
+    result = brief([Article(text=a, id="a"), Article(text=b, id="b")], words=80, facts=False, timeline=False)
+    died = [s for s in result.sentences if "Doe Brothers" in s.text]
+    assert len(died) == 1 and died[0].sources == (1, 2)
+
+
+def test_the_end_of_a_quote_without_its_speaker_leans_on_context() -> None:
+    assert standing("We will rebuild every house on this street.”").need == "previous"
+    assert standing("We will rebuild,” the mayor said.").need == "none"
+    assert standing("Her “plan” was approved.").need == "person"
+
+
+def test_a_dek_or_a_label_does_not_make_the_brief_and_the_news_opens_it() -> None:
+    a = (
+        "Flood walls for Millbrook\n\n"
+        "The state approved a $40 million flood defence plan for Millbrook on Monday. "
+        "Engineers said the new walls would take three years to build.\n\n"
+        "Why the new flood plan may leave some towns without protection\n\n"
+        "Here is what the plan includes:"
+    )
+    b = (
+        "Residents have waited a decade for the walls, and many had given up hope. "
+        "Mayor Ann Lee said on Monday the town would hire 40 workers for the flood defence project."
+    )
+    result = brief([Article(text=b, id="b"), Article(text=a, id="a")], words=70, facts=False, timeline=False)
+    texts = [s.text for s in result.sentences]
+    assert not any(t.startswith(("Why the new", "Here is")) for t in texts)
+    assert texts[0].startswith("The state approved a $40 million flood defence plan")

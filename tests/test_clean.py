@@ -98,3 +98,39 @@ def test_cleaning_never_crashes_and_keeps_offsets(text: str) -> None:
     doc = clean_article(Article(text=text))
     for sentence in doc.sentences:
         assert doc.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_photo_captions_and_credits_are_dropped_and_listed() -> None:
+    captions = [
+        "Supporters cheer as the mayor speaks in Millbrook on Tuesday. (AP Photo/Jane Roe)",
+        "(Kate Moss/The Daily Courier)",
+        "The flooded main street on Monday. Photo: Getty Images",
+        "FILE - In this May 3, 2015 file photo, the mayor waves to supporters in Millbrook.",
+        "In this image released by the city, water covers the square.",
+        "Enlarge this image toggle caption Jane Roe/AFP via Getty Images",
+        "Follow Jane Roe on Twitter: https://twitter.com/janeroe",
+    ]
+    for line in captions:
+        assert junk_reason(line) is not None, line
+    news = "The mayor won a second term on Tuesday with 61 percent of the vote."
+    cleaned, _, removed = clean_lines("\n\n".join([captions[0], news, captions[3]]), find_title=False)
+    assert cleaned == news
+    assert [r.reason for r in removed] == ["photo caption or credit", "photo caption or credit"]
+
+
+def test_a_long_paragraph_loses_only_its_caption_sentence() -> None:
+    body = " ".join(f"The council met for the {n}th time to discuss the harbour bridge repairs." for n in range(6))
+    line = body + " Workers inspect the bridge on Monday. (Jane Roe/The Daily Courier) " + body
+    cleaned, _, removed = clean_lines(line, find_title=False)
+    assert "Jane Roe" not in cleaned and cleaned.count("The council met") == 12
+    assert [r.reason for r in removed] == ["photo caption or credit"]
+
+
+def test_prose_about_photos_is_not_a_caption() -> None:
+    for line in [
+        "Photographs of the suspects were not released amid the ongoing investigation.",
+        "The senator appeared in a photo with the president at the rally.",
+        "In this election the photo ID law will matter more than ever.",
+        "An NORC/AP poll found support for the plan fell to 40 percent.",
+    ]:
+        assert junk_reason(line) is None, line

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from newsbrief.model import Article, Document, RemovedLine
-from newsbrief.sentences import split_sentences
+from newsbrief.sentences import sentence_spans, split_sentences
 from newsbrief.text import content_terms, normal_form, words
 
 _END_PUNCT = (".", "!", "?", '"', "'", "”", "’", ":", ";", ")")
@@ -78,6 +78,32 @@ _CRAWL_DATE_RE = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b", re.IGNORECASE)
 _NAV_WORDS_RE = re.compile(r"\b(menu|navigation|skip to|main content|site map|sitemap)\b", re.IGNORECASE)
 _STAMP_WORDS = {"date", "dated", "updated", "published", "posted", "last", "modified", "on", "at", "|", "-", ":"}
 _TRAILING_TAG_RE = re.compile(r"(?<=[.!?\"”])\s+\((?:AP|Reuters|AFP|Yonhap|UPI|Xinhua|dpa|EFE|Kyodo)\)$")
+_PHOTO_AGENCY = (
+    r"(?:AP|AFP|Reuters|EPA|Getty(?: Images)?|Associated Press|Bloomberg|Shutterstock|iStock(?:photo)?|Alamy|"
+    r"Rex Features|PA|Xinhua|Anadolu)"
+)
+_CREDIT_RE = re.compile(  # who took a picture: the mark of a caption, wherever the site puts it
+    r"\((?:AP |Reuters |AFP |EPA )?(?:Photo|Photograph|Image|Picture)s?(?: by|:|/)[^()]{0,80}\)"
+    r"|\([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)+ ?/ ?[A-Z][\w.&'’ -]{1,50}\)"
+    rf"|\([A-Z][\w.'’ -]{{0,40}}/ ?{_PHOTO_AGENCY}\)"
+    r"|\b(?:Photo|Photograph|Photographer|Image|Picture|Credit)s?(?: by)?:\s*[A-Z]"
+    r"|\bPhoto(?:graph)?s? (?:by|courtesy(?: of)?) [A-Z]"
+    r"|\bImage copyright\b|\b(?:Image|Media|toggle) caption\b|\bGetty Images\b|\bBuy Photo\b|\(Associated Press\)$"
+    r"|\b(?:AP|AFP|EPA|Reuters) Photo\b"
+    rf"|[A-Za-z.] ?/ ?{_PHOTO_AGENCY}\b(?! ?[a-z])|\bvia {_PHOTO_AGENCY}\b(?! ?[a-z])"
+)
+_PICTURE = r"(?:photo|image|picture|photograph|frame grab|handout)s?\b"
+_PHOTO_DATE = (
+    r"(?:(?:[A-Z][a-z]*\.?|\d{1,4}|file|undated|handout|aerial|recent|family|provided|released|evidence)[ ,]+){0,6}"
+)
+_CAPTION_RE = re.compile(  # how a caption talks about the picture it sits under
+    rf"^(?:FILE\b\s*[-–—:]|(?:In t|T)his {_PHOTO_DATE}{_PICTURE}|(?:Photo|Image|Picture|Photograph)s? "
+    rf"(?:taken|showing|courtesy)\b)|\bin this {_PHOTO_DATE}{_PICTURE}"
+    r"|\b[Ff]ile (?:photo|image|picture)\b|\bFILE PHOTO\b"
+)
+_URL_RE = re.compile(r"https?://|\bwww\.\w", re.IGNORECASE)
+_LINK_WORDS = 15  # a short line with a web address is a link to follow, not news
+_CAPTION_WORDS = 80  # a longer line with a credit is a paragraph with a caption inside: only its sentences go
 
 
 def _is_title_case(line: str) -> bool:
@@ -119,11 +145,21 @@ def junk_reason(line: str) -> str | None:
         return "navigation menu"
     if (n <= 8 and _CRAWL_DATE_RE.match(bare)) or (n <= 14 and _is_date_stamp(bare)):
         return "date stamp"
+    if n <= _LINK_WORDS and _URL_RE.search(bare):
+        return "link"
+    if n <= _CAPTION_WORDS and is_caption(bare):
+        return "photo caption or credit"
     if n <= 25 and _BOILERPLATE_RE.search(bare):
         return "site boilerplate (share, subscribe, cookies)"
     if n <= 2 and not bare.endswith(_END_PUNCT):
         return "fragment"
     return None
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption or credit: a photographer's credit ("(AP Photo/Jane Doe)", "Photo: Getty Images",
+    "Jane Doe/The Times"), or the caption's own words ("FILE - In this May 3, 2015 photo, ...")."""
+    return bool(_CREDIT_RE.search(text) or _CAPTION_RE.search(text))
 
 
 def _is_menu(line: str) -> bool:
@@ -188,7 +224,7 @@ def clean_lines(
             removed.append(RemovedLine(line, reason))
             continue
         seen.add(key)
-        kept.append(_strip_tags(line, removed))
+        kept.append(_strip_captions(_strip_tags(line, removed), removed))
     return "\n\n".join(k for k in kept if k), title, removed
 
 
@@ -200,6 +236,28 @@ def _strip_tags(line: str, removed: list[RemovedLine]) -> str:
             removed.append(RemovedLine(match.group(0).strip(), reason))
             line = (line[: match.start()] + line[match.end() :]).strip()
     return line
+
+
+def _strip_captions(line: str, removed: list[RemovedLine]) -> str:
+    """Cut the captions out of a long paragraph that has them run into it: each credit with the sentence
+    it closes (or, when the credit opens a sentence, the one before it), and caption-worded sentences."""
+    if not is_caption(line):
+        return line
+    spans = sentence_spans(line)
+    cuts = [(start, end) for start, end in spans if _CAPTION_RE.search(line[start:end])]
+    for credit in _CREDIT_RE.finditer(line):
+        k = next((k for k, (start, end) in enumerate(spans) if start <= credit.start() < end), 0)
+        opens = k > 0 and not line[spans[k][0] : credit.start()].strip()
+        cuts.append((spans[k - 1 if opens else k][0], credit.end()))
+    kept, at = [], 0
+    for start, end in sorted(cuts):
+        if start >= at:
+            kept.append(line[at:start])
+        elif end <= at:
+            continue
+        removed.append(RemovedLine(line[max(start, at) : end].strip(), "photo caption or credit"))
+        at = end
+    return " ".join(" ".join(kept + [line[at:]]).split())
 
 
 def clean_text(article: Article) -> tuple[str, str, list[RemovedLine]]:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -114,11 +114,15 @@ class SelectOptions:
     repairs: bool = True
     """A pronoun subject with a named person before it in its source counts as repairable."""
     lede: bool = False
-    """Open the brief with the sentence that best tells what happened (see `pick_lede`). Off by default:
-    in a blind A/B read (docs/benchmarks.md, issue 13) it put the main news first less often."""
+    """Open the brief with the sentence that best tells what happened (see `pick_lede`), even one not
+    otherwise chosen. Off by default: in a blind A/B read (docs/benchmarks.md, issue 13) it put the main
+    news first less often. Off, the brief still opens with the best lede among the chosen sentences."""
     same_fact: float = 0.6
     """Share of the shorter sentence's content terms found in a chosen one from which it states the
     same fact: it is left out and its sources are cited by the chosen one."""
+    same_lead: float = 0.5
+    """The same share between two sources' leads (each among its source's first three sentences): leads
+    of one story tell its main news, so two that share half their terms tell it twice."""
 
 
 @dataclass(frozen=True)
@@ -171,8 +175,13 @@ def select_brief(
         leaning = [not _stands(printed[i], i in fixable, []) for i in range(len(groups))]
         scores = scores - options.standalone_penalty * np.array(leaning, dtype=np.float64)
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    # Fragments never make a brief, unless the sources hold nothing longer.
+    # Fragments never make a brief, unless the sources hold nothing longer; nor do lines that do not end
+    # like a sentence (headlines, deks, labels ending in a colon, list items, cut-off text) unless the
+    # sources hold no sentence that does.
     min_words = MIN_WORDS if float(feats.lengths.max()) >= MIN_WORDS else 1
+    ends = [_ends_sentence(printed[i].text) for i in range(len(groups))]
+    must_end = any(e and lengths[i] >= min_words for i, e in enumerate(ends))
+    eligible = [lengths[i] >= min_words and (ends[i] or not must_end) for i in range(len(groups))]
     terms = [frozenset(_terms(docs, g.members[0])) for g in groups]
     chosen: list[int] = []
     same_fact: dict[int, list[int]] = {}
@@ -182,15 +191,15 @@ def select_brief(
     candidates = ([lede] if lede is not None else []) + [i for i in order if i != lede]
     for i in candidates:
         text = " ".join(groups[i].members[0].text.split())
-        if lengths[i] < min_words or not text or text.lower() in seen_texts:
+        if not eligible[i] or not text or text.lower() in seen_texts:
             continue
         if word_limit is not None and total and lengths[i] > word_limit - total + scorer.fit_slack:
             continue
-        if chosen and float(feats.similarity[chosen, i].max()) > scorer.redundancy:
-            continue
-        twin = _same_fact(i, chosen, terms, options.same_fact)
+        twin = _same_fact(i, chosen, terms, options, printed)
         if twin is not None:
             same_fact.setdefault(twin, []).append(i)
+            continue
+        if chosen and float(feats.similarity[chosen, i].max()) > scorer.redundancy:
             continue
         strict = math.isinf(options.standalone_penalty)
         if strict and not _stands(printed[i], i in fixable, [printed[j] for j in chosen]):
@@ -203,7 +212,9 @@ def select_brief(
         if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
     if cover:
-        _cover(cover, chosen, order, groups, lengths, budget, min_words)
+        _cover(cover, chosen, order, groups, lengths, budget, eligible)
+    if lede is None:
+        lede = pick_lede(docs, groups, scores, lengths, printed, among=chosen)
     rest = reading_order(docs, [groups[i] for i in chosen if i != lede])
     ordered = ([groups[lede]] if lede in chosen else []) + rest
     index = {g.id: i for i, g in enumerate(groups)}
@@ -212,6 +223,11 @@ def select_brief(
         printed=tuple(printed[index[g.id]] for g in ordered),
         same_fact={groups[k].id: tuple(groups[j] for j in v) for k, v in same_fact.items() if k in chosen},
     )
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends the way a sentence does: a full stop, "!" or "?", maybe inside a quote."""
+    return text.rstrip().rstrip("\"'”’)]").endswith((".", "!", "?")) and not text.rstrip().endswith(("...", "…"))
 
 
 def _terms(docs: Sequence[Document], sentence: Sentence) -> Sequence[str]:
@@ -228,10 +244,19 @@ def _printable(group: ClaimGroup) -> Sentence:
     return next((m for m in group.members if standing(m.text).need == "none"), first)
 
 
-def _same_fact(i: int, chosen: Sequence[int], terms: Sequence[frozenset[str]], threshold: float) -> int | None:
-    """The chosen group whose terms hold most of group ``i``'s (or the other way round), if any."""
+def _same_fact(
+    i: int,
+    chosen: Sequence[int],
+    terms: Sequence[frozenset[str]],
+    options: SelectOptions,
+    printed: Mapping[int, Sentence],
+) -> int | None:
+    """The chosen group whose terms hold most of group ``i``'s (or the other way round), if any; between
+    leads of two sources a smaller share is enough (``options.same_lead``)."""
     for j in chosen:
         small = min(len(terms[i]), len(terms[j]))
+        leads = printed[i].doc != printed[j].doc and max(printed[i].index, printed[j].index) < _LEDE_DEPTH
+        threshold = min(options.same_fact, options.same_lead) if leads else options.same_fact
         if small >= 4 and len(terms[i] & terms[j]) / small >= threshold:
             return j
     return None
@@ -280,22 +305,23 @@ def pick_lede(
     scores: np.ndarray,
     lengths: np.ndarray,
     printed: dict[int, Sentence],
+    among: Collection[int] | None = None,
 ) -> int | None:
-    """The group that opens the brief: a source's early sentence that stands alone and tells what
-    happened (names someone or something, or gives a number; not a preview or forecast, not a quote
-    or question), the best scored, a source's own first sentence slightly preferred. Scores, not
-    dates, decide: the newest source in a cluster is as often a reaction or an analysis piece whose
-    opening line sets a mood ("Governments are not supposed to lose votes like this.") as it is the
-    outcome of a preview, and previews are already left out."""
+    """The group that opens the brief (one of ``among`` when given: the chosen ones): a source's early
+    sentence that stands alone and tells what happened (names someone or something, or gives a number;
+    not a preview or forecast, not a quote or question), the best scored, a source's own first sentence
+    slightly preferred. Scores, not dates, decide: the newest source in a cluster is as often a reaction
+    or an analysis piece whose opening line sets a mood ("Governments are not supposed to lose votes like
+    this.") as it is the outcome of a preview, and previews are already left out."""
     best: tuple[float, int] | None = None
-    for i in range(len(groups)):
+    for i in range(len(groups)) if among is None else among:
         sentence = printed[i]
         text = sentence.text.strip()
         if sentence.index >= _LEDE_DEPTH or not _LEDE_WORDS[0] <= lengths[i] <= _LEDE_WORDS[1]:
             continue
         if not resolved(standing(text), sentence, []) or not text.endswith((".", "!", '."', ".”")):
             continue
-        if _PREVIEW.search(text) or not _CONCRETE.search(text):
+        if _PREVIEW.search(text) or not _CONCRETE.search(text) or text[:1] in "\"“'‘":
             continue
         key = float(scores[i]) + (_FIRST_SENTENCE_BONUS if sentence.index == 0 else 0.0)
         if best is None or key > best[0]:
@@ -310,7 +336,7 @@ def _cover(
     groups: Sequence[ClaimGroup],
     lengths: np.ndarray,
     budget: Budget,
-    min_words: int,
+    eligible: Sequence[bool],
 ) -> None:
     """Give every set of ``cover`` its best group in ``chosen`` (kept in score order), dropping the
     lowest-scored choices whose set keeps another member until the new one fits the budget."""
@@ -328,7 +354,7 @@ def _cover(
     for ids in cover:
         if any(groups[i].id in ids for i in chosen):
             continue
-        best = next((i for i in order if groups[i].id in ids and lengths[i] >= min_words), None)
+        best = next((i for i in order if groups[i].id in ids and eligible[i]), None)
         if best is None:
             continue
         while not fits(best):

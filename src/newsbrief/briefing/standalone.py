@@ -77,6 +77,8 @@ def standing(text: str) -> Standing:
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
     attribution = _ATTRIBUTION_PRONOUN.search(stripped) or _PRONOUN_SAYS.search(stripped)
+    if _closes_earlier_quote(stripped) and not _ATTRIBUTION.search(stripped):
+        return Standing("previous")
     if _QUOTE_OPEN.match(stripped):
         if attribution:
             return Standing("person", lead + attribution.start("pron"), lead + attribution.end("pron"))
@@ -96,6 +98,13 @@ def standing(text: str) -> Standing:
     if attribution:
         return Standing("person", lead + attribution.start("pron"), lead + attribution.end("pron"))
     return Standing("none")
+
+
+def _closes_earlier_quote(text: str) -> bool:
+    """Whether ``text`` ends a quotation that an earlier sentence opened ('in particular.”'): its first
+    double quotation mark is a right quote. (A straight mark does not tell opening from closing.)"""
+    first = next((i for i, c in enumerate(text) if c in '"“”'), -1)
+    return first > 0 and text[first] == "”"
 
 
 def _mentions_noun(texts: Sequence[str], noun: str) -> bool:
@@ -153,7 +162,9 @@ def repair(doc: Document, sentence: Sentence, persons: Sequence[Mention] | None 
     A pronoun subject becomes the nearest person named before it ("[Robert Lighthizer] said"); a
     leading connective goes, the bracketed first letter marking the cut ("However, the deal" ->
     "[T]he deal"); a quote without a speaker gets the one its source names next to it
-    ("[Lighthizer said:] "We have much work to do"). Other sentences are left as they are.
+    ("[Lighthizer said:] "We have much work to do"). Other sentences are left as they are: the end of
+    a quote begun in an earlier sentence is not repaired (its speaker, looked for the same way, was
+    often the wrong person), so it is scored down like any sentence that leans on context.
     """
     text = sentence.text
     named = list(persons) if persons is not None else people(doc)
