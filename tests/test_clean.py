@@ -134,3 +134,11 @@ def test_prose_about_photos_is_not_a_caption() -> None:
         "An NORC/AP poll found support for the plan fell to 40 percent.",
     ]:
         assert junk_reason(line) is None, line
+
+
+def test_a_long_paragraph_that_opens_like_a_promo_is_kept() -> None:
+    body = " ".join(
+        f"The council met for the {n}th time this year to discuss the harbour bridge repairs." for n in range(4, 10)
+    )
+    assert junk_reason("Photos: " + body) is None
+    assert junk_reason("Photos: The bridge at night") == "link to another story"

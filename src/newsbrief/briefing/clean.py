@@ -21,6 +21,8 @@ _PROMO_RE = re.compile(
     r"story highlights|top stories|next story|previous story|up next)\b\s*[:|»>\-–—]",
     re.IGNORECASE,
 )
+_PROMO_WORDS = 40
+"""A "More news: ..." or "Photos: ..." line is a headline or two; a longer line that opens so is text."""
 _BOILERPLATE_RE = re.compile(
     r"\b(cookies?|subscribe|subscription|sign up|sign in|log in|newsletter|share (this|on)|"
     r"follow us|click here|all rights reserved|copyright|terms of (use|service)|privacy policy|"
@@ -135,7 +137,7 @@ def junk_reason(line: str) -> str | None:
         return "agency tag"
     if low in _STANDALONE_JUNK:
         return "navigation or promo label"
-    if _PROMO_RE.match(bare):
+    if n <= _PROMO_WORDS and _PROMO_RE.match(bare):
         return "link to another story"
     if n <= 6 and _BYLINE_RE.match(bare) and not bare.endswith("."):
         return "byline"
