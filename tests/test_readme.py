@@ -43,7 +43,8 @@ def test_readme_example_command_runs() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("# Cargo ship strikes Meridian Bridge")
-    assert re.search(r"^- A cargo ship lost power .* \[1\]\[2\]\[3\]$", out, flags=re.M)
+    # The four outlets that report the strike (the fourth in its own words, cited as a paraphrase).
+    assert re.search(r"^- A cargo ship lost power .* \[1\]\[2\]\[3\]\[4\]$", out, flags=re.M)
     disagreements = out.split("### Disagreements")[1].split("###")[0]
     assert "$42 million" in disagreements and "$45 million" in disagreements
     assert "06_newsletter.html: not an article: newsletter sign-up page" in out

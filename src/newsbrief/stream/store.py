@@ -186,6 +186,10 @@ def writer_lock(path: str | Path, on_wait: Callable[[], None] | None = None) -> 
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+BUSY_SECONDS = 30
+"""How long opening or writing the store waits for another process's write before it gives up."""
+
+
 class Store:
     """An open store; use as a context manager. Writes go inside `transaction()`."""
 
@@ -193,18 +197,32 @@ class Store:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            # The duplicate buckets grow by 32 rows an article; a page cache far above SQLite's 2 MB
-            # default keeps their B-tree in memory, so an insert does not slow down as the store grows.
-            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self.conn.execute("PRAGMA wal_autocheckpoint = 20000")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as err:
-            raise InputError(f"{path} is not a newsbrief store ({err})") from None
+        # Switching a new file to WAL can fail at once with "database is locked" while another process
+        # does the same (SQLite's busy timeout does not cover it), so opening is retried for a while.
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_SECONDS)
+            except sqlite3.DatabaseError as err:
+                raise InputError(f"{path} is not a newsbrief store ({err})") from None
+            try:
+                self._setup()
+                return
+            except sqlite3.DatabaseError as err:
+                self.conn.close()
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise InputError(f"{path} is not a newsbrief store ({err})") from None
+            time.sleep(0.05)
+
+    def _setup(self) -> None:
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        # The duplicate buckets grow by 32 rows an article; a page cache far above SQLite's 2 MB
+        # default keeps their B-tree in memory, so an insert does not slow down as the store grows.
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.conn.execute("PRAGMA wal_autocheckpoint = 20000")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
 
     def __enter__(self) -> Store:
         return self
