@@ -39,6 +39,11 @@ def test_subjects_that_lean_on_context_are_found() -> None:
     assert standing("The probe found no wrongdoing.").need == "definite"
     assert standing("It is unclear whether the deal will hold.").need == "none"
     assert standing("Lighthizer said the talks would go on.").need == "none"
+    # The end of a quote opened in an earlier sentence, and a connective that points back.
+    assert standing('As long as the repression continues, the EU will keep imposing sanctions."').need == "previous"
+    assert standing('Officials said the "temporary" closure would last a month.').need == "none"
+    assert standing("In fact, the ship had lost power twice before.").need == "previous"
+    assert standing("Elsewhere in the city, two schools closed early.").need == "previous"
 
 
 def test_repairs_name_the_nearest_person_of_the_same_source_in_brackets() -> None:

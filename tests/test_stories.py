@@ -179,6 +179,26 @@ def test_a_headline_is_kept_apart_for_matching_events() -> None:
     assert len(untitled.headline_ids) == len(untitled.headline_weights) == 0
 
 
+def test_an_event_rebuilt_after_a_correction_keeps_its_headlines(tmp_path: Path) -> None:
+    body = "\n\n".join(TRADE_JAPAN)
+    stream = _write(tmp_path / "s.jsonl", [
+        {"url": "https://a.example/1", "title": "Tokyo talks stall over rice quotas", "text": body,
+         "published": "2018-03-01"},
+    ])
+    db = tmp_path / "s.sqlite"
+    ingest([stream], db, workers=1)
+    (event,) = list_events(db)
+    with Store(db) as store:
+        (article_id,) = [r[0] for r in store.conn.execute("SELECT id FROM articles")]
+        as_event = store.vectors([article_id], "stories")[0][0].tolist()
+        assert feature("stall") in as_event
+        assert feature("stall") not in store.vectors([article_id], "storylines")[0][0].tolist()
+        before = store.load("stories", event.id)[0].ids.tolist()
+        with store.transaction():
+            store.recompute("stories", event.id)  # what a merge or split does to the events it touches
+        assert store.load("stories", event.id)[0].ids.tolist() == before
+
+
 def test_sparse_sum_keeps_heaviest_terms() -> None:
     ids, weights = add_sparse(
         np.array([1, 5]),

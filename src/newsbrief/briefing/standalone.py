@@ -1,11 +1,12 @@
 """Sentences that stand alone: find a subject that needs context, and repair it the way editors do.
 
 A brief sentence whose subject is a pronoun ("He said...", "It was the strongest storm..."), a bare
-definite reference ("The probe found..."), a connective ("Therefore, ...") or a quote without a
-speaker leaves the reader asking "who? which?". Such a sentence is fine right after the sentence it
-follows in its source; otherwise a personal pronoun is repaired with the name of the nearest person
-mentioned before it in the same source, in square brackets ("[Robert Lighthizer] said..."), and
-the other kinds are not chosen unless the brief already says what they refer to.
+definite reference ("The probe found..."), a connective ("Therefore, ..."), or a quote without a
+speaker (or the end of one opened before) leaves the reader asking "who? which?". Such a sentence is
+fine right after the sentence it follows in its source; otherwise a personal pronoun is repaired with
+the name of the nearest person mentioned before it in the same source, in square brackets ("[Robert
+Lighthizer] said..."), and the other kinds are not chosen unless the brief already says what they
+refer to.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ _IT_EXPLETIVE = re.compile(
 _CONNECTIVE = re.compile(
     _OPEN + r"(?:But|And|So|However|Therefore|Thus|Hence|Meanwhile|Still|Yet|Instead|Also|Then|Moreover|Furthermore|"
     r"Besides|Otherwise|Nonetheless|Nevertheless|Likewise|Similarly|Indeed|Even so|In addition|As a result|"
-    r"In turn|By contrast|In contrast|On the other hand|Later|Afterward|Afterwards|Again|Now)\b"
+    r"In turn|By contrast|In contrast|On the other hand|Later|Afterward|Afterwards|Again|Now|In fact|Elsewhere|"
+    r"After all|Additionally)\b"
 )
 _DEFINITE = re.compile(
     r"^The\s+(?P<noun>[a-z][\w-]*)(?:['’]s\b|\s+(?:is|was|are|were|has|have|had|will|would|could|can|may|might|"
@@ -102,9 +104,12 @@ def standing(text: str) -> Standing:
 
 def _closes_earlier_quote(text: str) -> bool:
     """Whether ``text`` ends a quotation that an earlier sentence opened ('in particular.”'): its first
-    double quotation mark is a right quote. (A straight mark does not tell opening from closing.)"""
+    double quotation mark is a right quote, or its one straight mark ends it ('sanctions."'; a straight
+    mark elsewhere does not tell opening from closing)."""
     first = next((i for i, c in enumerate(text) if c in '"“”'), -1)
-    return first > 0 and text[first] == "”"
+    if first > 0 and text[first] == "”":
+        return True
+    return text.count('"') == 1 and text.rstrip().endswith('"') and not text.startswith('"')
 
 
 def _mentions_noun(texts: Sequence[str], noun: str) -> bool:

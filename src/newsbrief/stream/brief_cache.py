@@ -88,4 +88,3 @@ class EventBriefs:
                         self.get(event_id)
                 self.current.set()
             stop.wait(poll)
-

@@ -396,8 +396,8 @@ def event_articles(db: str | Path, event_id: int) -> list[Article]:
 
 BRIEF_ARTICLES = 20
 """The most original articles an event's brief reads. Briefing time grows faster than the number of
-articles (a brief of 20 takes about 0.15 s, of 145 several seconds), and an event of a stream can grow
-without end; a larger event is briefed from its newest originals, and the brief says so."""
+articles, and an event of a stream can grow without end; a larger event is briefed from its newest
+originals, and the brief says so."""
 
 
 def event_input(

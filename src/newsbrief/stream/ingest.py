@@ -251,9 +251,7 @@ class _Ingester:
             return
         if existing is not None:
             article_id = existing[0]
-            store.update_article(
-                article_id, p, pack_vector(p.term_ids, self.stats.weigh(p.term_ids, p.term_weights))
-            )
+            store.update_article(article_id, p, *self._packed(p, self.stats.weigh(p.term_ids, p.term_weights)))
             self.dups.add(article_id, p.minhash, p.buckets)
             event_id = store.event_of(article_id)
             if event_id is not None:
@@ -266,7 +264,7 @@ class _Ingester:
             original = store.original_of(exact) if exact is not None else match.original  # type: ignore[union-attr]
             similarity = 1.0 if exact is not None else match.similarity  # type: ignore[union-attr]
             vector = self.stats.weigh(p.term_ids, p.term_weights)
-            article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
+            article_id = store.insert_article(p, *self._packed(p, vector))
             store.link_duplicate(article_id, original, similarity, "exact" if exact is not None else "near")
             self.dups.add(article_id, p.minhash, p.buckets)
             event_id = store.event_of(original)
@@ -278,7 +276,8 @@ class _Ingester:
         self.stats.observe(p.term_ids)
         changed.append(p.term_ids)
         vector = self.stats.weigh(p.term_ids, p.term_weights)
-        article_id = store.insert_article(p, pack_vector(p.term_ids, vector))
+        e_ids, e_vector = self._event_vector(p, vector)
+        article_id = store.insert_article(p, *self._packed(p, vector, (e_ids, e_vector)))
         self.dups.add(article_id, p.minhash, p.buckets)
         lang = p.lang or None
         if p.day is not None:
@@ -286,7 +285,6 @@ class _Ingester:
         # An undated article is news when it arrives: matched as of the latest day seen, so it does
         # not wake an event or storyline that went quiet months ago.
         day = p.day if p.day is not None else self.latest_day
-        e_ids, e_vector = self._event_vector(p, vector)
         event, score = self.events.best(e_ids, e_vector, day, lang)
         if event is not None and not self._fits(event, p, (e_ids, e_vector), vector, day):
             event = None
@@ -307,14 +305,23 @@ class _Ingester:
         joined.setdefault(event.id, []).append(p.day)
         report.added += 1
 
+    def _packed(
+        self, p: PreparedArticle, vector: np.ndarray, as_event: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[bytes, bytes | None]:
+        """The article's vectors as the store keeps them: the text's, and the events' (`_event_vector`,
+        made here unless given) when it differs."""
+        if not len(p.headline_ids):
+            return pack_vector(p.term_ids, vector), None
+        return pack_vector(p.term_ids, vector), pack_vector(*(as_event or self._event_vector(p, vector)))
+
     def _event_vector(self, p: PreparedArticle, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The article as events see it: its text's terms with its headline's added, weighed as one unit
         vector. A headline names the happening, so a report from another angle (the farmers' view of a
         trade deal) shares it with the event's own reports even where its body talks of other things.
         Storylines match the text alone (``vector``): a headline names one happening, and a storyline
         is followed through many (with headlines in its vectors too, a new trade pact joined an older
-        storyline on dev2019). The store keeps the text's vector: an event rebuilt
-        from its articles after a correction or an update has a centroid without their headlines."""
+        storyline on dev2019). The store keeps both (`_packed`), so an event rebuilt after a correction
+        or an update has the centroid that matching gave it."""
         if not len(p.headline_ids):
             return p.term_ids, vector
         every = len(p.term_ids) + len(p.headline_ids)

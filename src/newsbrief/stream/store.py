@@ -27,7 +27,7 @@ from newsbrief.errors import InputError
 from newsbrief.stream.prepare import HASH_BITS, MINHASH_SEED, NUM_PERM, PreparedArticle
 from newsbrief.stream.stories import Story, TermStats, centroid
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 Level = Literal["stories", "storylines"]
 """The table of a grouping level: events (``stories``) or storylines."""
 CACHE_KIB = 256 * 1024
@@ -119,7 +119,19 @@ CREATE INDEX articles_listing ON articles(id, day, outlet);
 """Schema 3: the day and outlet of each article in an index of their own, so that listing storylines
 (`newsbrief.stream.catalog`) reads them without walking each article row's text (``INDEXED BY``)."""
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3))
+_SCHEMA_V4 = """
+ALTER TABLE articles ADD COLUMN event_vector BLOB;
+"""
+"""Schema 4: the vector an article was matched with events by (its text's words with its headline's,
+`newsbrief.stream.ingest`), NULL without a headline (then it is ``vector``), so that an event rebuilt
+after a correction has the centroid that ingest gave it."""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, _SCHEMA_V1),
+    (2, _SCHEMA_V2),
+    (3, _SCHEMA_V3),
+    (4, _SCHEMA_V4),
+)
 """(version, SQL script) in order; a store at version v gets every script above v."""
 
 
@@ -296,7 +308,7 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def _article_values(self, p: PreparedArticle, vector: bytes) -> tuple[object, ...]:
+    def _article_values(self, p: PreparedArticle, vector: bytes, event_vector: bytes | None) -> tuple[object, ...]:
         a, d = p.article, p.date
         return (
             p.key,
@@ -321,26 +333,32 @@ class Store:
             p.minhash.astype("<u4").tobytes(),
             p.lang or None,
             int(p.headline),
+            event_vector,
         )
 
-    def insert_article(self, p: PreparedArticle, vector: bytes) -> int:
+    def insert_article(self, p: PreparedArticle, vector: bytes, event_vector: bytes | None = None) -> int:
+        """Store an article with the vector it is matched with storylines by and, when it differs, the one
+        it is matched with events by."""
         stamp = now()
         cursor = self.conn.execute(
             "INSERT INTO articles (key, content_hash, url, ext_id, path, outlet, author, published, title,"
             " raw_title, raw_text, text, words, date_earliest, date_latest, date_inferred, date_evidence, day,"
-            " vector, minhash, lang, headline, added_at, updated_at) VALUES (" + ",".join("?" * 24) + ")",
-            (*self._article_values(p, vector), stamp, stamp),
+            " vector, minhash, lang, headline, event_vector, added_at, updated_at)"
+            " VALUES (" + ",".join("?" * 25) + ")",
+            (*self._article_values(p, vector, event_vector), stamp, stamp),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def update_article(self, article_id: int, p: PreparedArticle, vector: bytes) -> None:
+    def update_article(
+        self, article_id: int, p: PreparedArticle, vector: bytes, event_vector: bytes | None = None
+    ) -> None:
         self.conn.execute(
             "UPDATE articles SET key=?, content_hash=?, url=?, ext_id=?, path=?, outlet=?, author=?,"
             " published=?, title=?, raw_title=?, raw_text=?, text=?, words=?, date_earliest=?, date_latest=?,"
-            " date_inferred=?, date_evidence=?, day=?, vector=?, minhash=?, lang=?, headline=?, updated_at=?"
-            " WHERE id=?",
-            (*self._article_values(p, vector), now(), article_id),
+            " date_inferred=?, date_evidence=?, day=?, vector=?, minhash=?, lang=?, headline=?, event_vector=?,"
+            " updated_at=? WHERE id=?",
+            (*self._article_values(p, vector, event_vector), now(), article_id),
         )
         self.conn.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
 
@@ -349,11 +367,13 @@ class Store:
         row = self.conn.execute("SELECT max(day) FROM articles").fetchone()
         return row[0] if row else None
 
-    def vectors(self, article_ids: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def vectors(self, article_ids: Sequence[int], level: Level = "storylines") -> list[tuple[np.ndarray, np.ndarray]]:
+        """The vectors the articles are matched with events or storylines (``level``) by."""
+        column = "coalesce(event_vector, vector)" if level == "stories" else "vector"
         out: list[tuple[np.ndarray, np.ndarray]] = []
         for chunk in _chunks(article_ids, 500):
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(f"SELECT vector FROM articles WHERE id IN ({marks})", chunk).fetchall()
+            rows = self.conn.execute(f"SELECT {column} FROM articles WHERE id IN ({marks})", chunk).fetchall()
             out.extend(unpack_vector(r[0]) for r in rows)
         return out
 
@@ -475,7 +495,7 @@ class Store:
                 (group_id, group_id),
             )
         ]
-        c_ids, c_weights = centroid(self.vectors(ids))
+        c_ids, c_weights = centroid(self.vectors(ids, level))
         self.conn.execute(
             f"UPDATE {level} SET centroid = ?, updated_at = ? WHERE id = ?",
             (pack_vector(c_ids, c_weights), now(), group_id),
