@@ -23,8 +23,12 @@ class ExtractionError(Exception):
     """One page could not be extracted: too large, too slow, or the extractor failed on it."""
 
 
-def _serve(conn: Connection, parent: int) -> None:
-    """The worker: extract each page it is sent; a failure inside the extractor goes back as text."""
+def _serve(conn: Connection, parent: int, parents_end: Connection | None = None) -> None:
+    """The worker: extract each page it is sent; a failure inside the extractor goes back as text.
+    ``parents_end``: the other end of the pipe, which a forked worker inherits and closes, so that it
+    sees the end of input when the parent closes its own end (else the parent waits for it in vain)."""
+    if parents_end is not None:
+        parents_end.close()
     die_with_parent(parent)
     from newsbrief.inputs.readers import html_article
 
@@ -65,7 +69,8 @@ class Extractor:
         methods = multiprocessing.get_all_start_methods()
         context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         ours, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs, os.getpid()), daemon=True)
+        forked = context.get_start_method() == "fork"
+        process = context.Process(target=_serve, args=(theirs, os.getpid(), ours if forked else None), daemon=True)
         process.start()
         theirs.close()
         self._process, self._conn = process, ours
