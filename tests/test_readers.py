@@ -77,3 +77,16 @@ def test_unsupported_and_unreadable_files_are_named(tmp_path: Path) -> None:
     assert "bad.jsonl line 2: not valid JSON" in joined
     assert "bad.jsonl line 3: expected a JSON object" in joined
     assert "bad.jsonl line 4: no 'text' string" in joined
+
+
+def test_the_html_extractor_worker_ends_by_itself_when_closed() -> None:
+    from newsbrief.inputs.extract import Extractor
+
+    extractor = Extractor()
+    page = "<html><head><title>Bridge</title></head><body><article><p>" + "A ship hit the bridge. " * 30
+    extractor.article(page + "</p></article></body></html>")
+    worker = extractor._process
+    assert worker is not None and worker.is_alive()
+    extractor.close()
+    # It saw the end of its input and returned: exit code 0, where a worker that had to be killed has -9.
+    assert worker.exitcode == 0
