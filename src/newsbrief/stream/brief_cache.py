@@ -43,22 +43,25 @@ class EventBriefs:
             ).fetchall()
         return event_id, hashlib.sha1(repr(rows).encode()).hexdigest()
 
+    def _key(self, event_id: int, options: BriefOptions) -> tuple[int, BriefOptions, str]:
+        event_id, digest = self._members(event_id)
+        return event_id, options, digest
+
     def is_kept(self, event_id: int, options: BriefOptions | None = None) -> bool:
         """Whether the brief of the event as it is now is kept (`get` returns it without briefing)."""
-        event_id, digest = self._members(event_id)
+        key = self._key(event_id, options or BriefOptions())
         with self._lock:
-            return (event_id, options or BriefOptions(), digest) in self._kept
+            return key in self._kept
 
     def get(self, event_id: int, options: BriefOptions | None = None) -> CitedBrief:
         """The brief of an event (following merges), made again only when its articles changed."""
         options = options or BriefOptions()
-        event_id, digest = self._members(event_id)
-        key = (event_id, options, digest)
+        key = self._key(event_id, options)  # the live id: a merged event's brief is its target's
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        made = brief_event(self.db, event_id, options)
+        made = brief_event(self.db, key[0], options)
         with self._lock:
             self._kept[key] = made
             while len(self._kept) > self.size:

@@ -310,9 +310,8 @@ class _Ingester:
     ) -> tuple[bytes, bytes | None]:
         """The article's vectors as the store keeps them: the text's, and the events' (`_event_vector`,
         made here unless given) when it differs."""
-        if not len(p.headline_ids):
-            return pack_vector(p.term_ids, vector), None
-        return pack_vector(p.term_ids, vector), pack_vector(*(as_event or self._event_vector(p, vector)))
+        event = pack_vector(*(as_event or self._event_vector(p, vector))) if len(p.headline_ids) else None
+        return pack_vector(p.term_ids, vector), event
 
     def _event_vector(self, p: PreparedArticle, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The article as events see it: its text's terms with its headline's added, weighed as one unit
